@@ -1,0 +1,63 @@
+# Every target installs what it needs first. See README.md.
+PY := .venv/bin/python
+VENV_STAMP := .venv/.lotse-installed
+NODE_STAMP := node_modules/.lotse-installed
+MO := lotse/locale/de/LC_MESSAGES/django.mo
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+export LOTSE_DATA_DIR ?= $(CURDIR)/var
+
+.PHONY: install demo test test-sqlite test-postgres check lint types messages lock clean
+
+install: $(VENV_STAMP) $(NODE_STAMP) $(MO)
+
+$(VENV_STAMP): requirements.lock scripts/bootstrap.py
+	python3 scripts/bootstrap.py
+	touch $@
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(MO): lotse/locale/de/LC_MESSAGES/django.po $(VENV_STAMP)
+	.venv/bin/pybabel compile --statistics -i $< -o $@
+
+# The demo: SQLite file under var/, demo data, logins printed, served on port 8000.
+demo: install
+	LOTSE_DEBUG=1 $(PY) manage.py migrate --noinput
+	LOTSE_DEBUG=1 $(PY) manage.py load_demo
+	LOTSE_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+
+# The whole suite on SQLite; under CI=true also on PostgreSQL, and the browser tests
+# must run (a missing Chromium or database fails the run).
+test: test-sqlite
+ifeq ($(CI),true)
+test: test-postgres
+endif
+
+test-sqlite: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-postgres: install
+	DATABASE_URL=$(PG_URL) $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+types: install
+	.venv/bin/mypy lotse tests
+
+check: lint types test
+
+# Refresh the German catalogue after changing strings (needs GNU gettext).
+messages: install
+	$(PY) manage.py makemessages --locale de --no-obsolete --add-location file \
+		--ignore node_modules --ignore var --ignore tests
+
+# Re-resolve the Python lock file after changing pyproject.toml.
+lock: install
+	.venv/bin/uv pip compile pyproject.toml --extra dev --generate-hashes --universal \
+		--python-version 3.11 --no-header -q -o requirements.lock
+
+clean:
+	rm -rf .venv node_modules var $(MO)
