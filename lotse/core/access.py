@@ -1,0 +1,198 @@
+"""The access layer: the one place that decides what a user may see and do.
+
+A user's rights come only from their active memberships. A role grants capabilities;
+the membership's organisation (office, provider, district, state, or none for the
+administrator) bounds where they hold. Views declare the capability they need with
+`@requires(...)` and fetch objects only through the `get_*_for` helpers, which answer
+404 for anything outside the user's reach, so that an id reveals nothing.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+
+from lotse.organisations.models import (
+    District,
+    Membership,
+    Office,
+    Programme,
+    Provider,
+    Role,
+    State,
+)
+
+
+class Capability(enum.StrEnum):
+    SIGNED_IN = "signed_in"  # any signed-in user: own account, programme rules
+    PERSONAL_DATA = "personal_data"  # read and write client files of the office
+    MANAGE_TEAM = "manage_team"  # caseloads and reassignment within the scope
+    VIEW_ORGANISATION = "view_organisation"  # offices, staff, programmes in the scope
+    VIEW_AGGREGATES = "view_aggregates"  # anonymised figures for the scope
+    ADMINISTER = "administer"  # users, organisations, vocabularies, programmes
+    VIEW_AUDIT = "view_audit"  # the audit log
+
+
+C = Capability
+ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
+    Role.COUNSELLOR: frozenset({C.PERSONAL_DATA, C.VIEW_ORGANISATION}),
+    Role.TEAM_LEAD: frozenset(
+        {C.PERSONAL_DATA, C.MANAGE_TEAM, C.VIEW_ORGANISATION, C.VIEW_AGGREGATES}
+    ),
+    Role.PROVIDER_COORDINATOR: frozenset({C.MANAGE_TEAM, C.VIEW_ORGANISATION, C.VIEW_AGGREGATES}),
+    Role.DISTRICT_COORDINATOR: frozenset({C.VIEW_ORGANISATION, C.VIEW_AGGREGATES}),
+    Role.STATE_ANALYST: frozenset({C.VIEW_ORGANISATION, C.VIEW_AGGREGATES}),
+    Role.ADMINISTRATOR: frozenset({C.ADMINISTER, C.VIEW_AUDIT, C.VIEW_ORGANISATION}),
+}
+# Personal data stays in the office: roles above it see aggregates only.
+PERSONAL_DATA_ROLES = frozenset(
+    r for r, caps in ROLE_CAPABILITIES.items() if C.PERSONAL_DATA in caps
+)
+if PERSONAL_DATA_ROLES - {Role.COUNSELLOR, Role.TEAM_LEAD}:
+    raise AssertionError("Only office roles may ever see a client's personal data.")
+
+
+def memberships(user: Any) -> list[Membership]:
+    """The user's active memberships, loaded once per request."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    cached: list[Membership] | None = getattr(user, "_lotse_memberships", None)
+    if cached is None:
+        cached = list(
+            Membership.objects.filter(user=user, is_active=True).select_related(
+                "office", "provider", "district", "state"
+            )
+        )
+        user._lotse_memberships = cached
+    return cached
+
+
+def roles(user: Any) -> set[str]:
+    return {m.role for m in memberships(user)}
+
+
+def has_capability(user: Any, capability: Capability) -> bool:
+    if capability is C.SIGNED_IN:
+        return bool(getattr(user, "is_authenticated", False) and user.is_active)
+    return any(capability in ROLE_CAPABILITIES[m.role] for m in memberships(user))
+
+
+def _granting(user: Any, capability: Capability) -> list[Membership]:
+    return [m for m in memberships(user) if capability in ROLE_CAPABILITIES[m.role]]
+
+
+NOTHING = Q(pk__in=[])
+
+
+def _union(conditions: list[Q]) -> Q:
+    result = NOTHING
+    for condition in conditions:
+        result |= condition
+    return result
+
+
+def _office_condition(m: Membership) -> Q:
+    if m.office_id:
+        return Q(pk=m.office_id)
+    if m.provider_id:
+        return Q(provider_id=m.provider_id)
+    if m.district_id:
+        return Q(district_id=m.district_id) | Q(municipalities__district_id=m.district_id)
+    if m.state_id:
+        return Q(district__state_id=m.state_id) | Q(municipalities__district__state_id=m.state_id)
+    return Q()  # administrator: every office
+
+
+def offices_for(user: Any, capability: Capability) -> QuerySet[Office]:
+    """Offices in which the user holds `capability`."""
+    grants = _granting(user, capability)
+    if any(m.role == Role.ADMINISTRATOR for m in grants):
+        return Office.objects.all()
+    condition = _union([_office_condition(m) for m in grants])
+    return Office.objects.filter(pk__in=Office.objects.filter(condition).values("pk"))
+
+
+def providers_for(user: Any, capability: Capability) -> QuerySet[Provider]:
+    grants = _granting(user, capability)
+    if any(m.role == Role.ADMINISTRATOR for m in grants):
+        return Provider.objects.all()
+    direct = Q(pk__in=[m.provider_id for m in grants if m.provider_id])
+    via_offices = Q(pk__in=offices_for(user, capability).values("provider_id"))
+    if not any(m.provider_id for m in grants):
+        return Provider.objects.filter(via_offices)
+    return Provider.objects.filter(direct | via_offices)
+
+
+def districts_for(user: Any, capability: Capability) -> QuerySet[District]:
+    grants = _granting(user, capability)
+    if any(m.role == Role.ADMINISTRATOR for m in grants):
+        return District.objects.all()
+    condition = _union(
+        [Q(pk=m.district_id) for m in grants if m.district_id]
+        + [Q(state_id=m.state_id) for m in grants if m.state_id]
+    )
+    return District.objects.filter(condition)
+
+
+def states_for(user: Any, capability: Capability) -> QuerySet[State]:
+    grants = _granting(user, capability)
+    if any(m.role == Role.ADMINISTRATOR for m in grants):
+        return State.objects.all()
+    return State.objects.filter(pk__in=[m.state_id for m in grants if m.state_id])
+
+
+M = TypeVar("M", bound=Model)
+
+
+def _get_or_404(queryset: QuerySet[M], **lookup: Any) -> M:
+    try:
+        return queryset.get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def get_office_for(user: Any, pk: Any, capability: Capability = C.VIEW_ORGANISATION) -> Office:
+    return _get_or_404(offices_for(user, capability).select_related("provider", "district"), pk=pk)
+
+
+def get_provider_for(user: Any, pk: Any, capability: Capability = C.VIEW_ORGANISATION) -> Provider:
+    return _get_or_404(providers_for(user, capability), pk=pk)
+
+
+def get_district_for(user: Any, pk: Any, capability: Capability = C.VIEW_ORGANISATION) -> District:
+    return _get_or_404(districts_for(user, capability).select_related("state"), pk=pk)
+
+
+def get_programme_for(user: Any, key: str) -> Programme:
+    """Programme rules are public to every signed-in user."""
+    if not has_capability(user, C.SIGNED_IN):
+        raise Http404
+    return _get_or_404(Programme.objects.select_related("state"), key=key)
+
+
+View = Callable[..., HttpResponse]
+
+
+def requires(capability: Capability) -> Callable[[View], View]:
+    """Declare what a view needs. Without it anywhere, the user gets 404.
+
+    The URL walk in the test suite refuses any view that is not marked by this
+    decorator (or explicitly public), so a new view cannot forget its check.
+    """
+
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not has_capability(request.user, capability):
+                raise Http404
+            return view(request, *args, **kwargs)
+
+        checked.lotse_capability = capability  # type: ignore[attr-defined]
+        return checked
+
+    return decorator

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from lotse.organisations.models import District, Office, Provider
+
+
+class AuditFilterForm(forms.Form):
+    actor = forms.CharField(label=_("Who"), required=False, max_length=150)
+    action = forms.CharField(
+        label=_("Action"), required=False, max_length=100, help_text=_("e.g. accounts.login")
+    )
+    object_type = forms.CharField(label=_("Object type"), required=False, max_length=100)
+    object_id = forms.CharField(label=_("Object id"), required=False, max_length=64)
+    office = forms.ModelChoiceField(Office.objects.all(), label=_("Office"), required=False)
+    provider = forms.ModelChoiceField(Provider.objects.all(), label=_("Provider"), required=False)
+    district = forms.ModelChoiceField(District.objects.all(), label=_("District"), required=False)
+    since = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("since") and data.get("until") and data["since"] > data["until"]:
+            raise forms.ValidationError(_("The start date lies after the end date."))
+        return data

@@ -1,0 +1,62 @@
+"""Audited writes shared by every app: validate, save, record, in one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any, TypeVar
+
+from django.db import models, transaction
+
+from lotse.core import audit
+
+M = TypeVar("M", bound=models.Model)
+
+
+def _fields(instance: models.Model) -> list[str]:
+    return [f.attname for f in instance._meta.concrete_fields if not f.primary_key]
+
+
+def _m2m_snapshot(instance: models.Model, names: Iterable[str]) -> dict[str, list[Any]]:
+    if instance.pk is None:
+        return {name: [] for name in names}
+    return {name: sorted(getattr(instance, name).values_list("pk", flat=True)) for name in names}
+
+
+def audited_save(
+    actor: audit.Actor,
+    instance: M,
+    *,
+    m2m: Mapping[str, Iterable[models.Model]] | None = None,
+    exclude_from_log: Iterable[str] = (),
+) -> M:
+    """Create or update `instance` (and its many-to-many sets) and audit the change.
+
+    Fields named in `exclude_from_log` are listed as changed without their values
+    (passwords, personal data).
+    """
+    m2m = m2m or {}
+    created = instance._state.adding
+    fields = _fields(instance)
+    before: dict[str, Any] = {}
+    if not created:
+        stored = type(instance)._default_manager.get(pk=instance.pk)
+        before = audit.snapshot(stored, fields) | _m2m_snapshot(stored, m2m)
+    instance.full_clean()
+    with transaction.atomic():
+        instance.save()
+        for name, values in m2m.items():
+            getattr(instance, name).set(values)
+        after = audit.snapshot(instance, fields) | _m2m_snapshot(instance, m2m)
+        diff = audit.changes(before, after)
+        for hidden in set(exclude_from_log) & set(diff):
+            diff[hidden] = ["…", "…"]
+        if created or diff:
+            verb = "created" if created else "changed"
+            audit.record(actor, f"{instance._meta.label_lower}.{verb}", instance, changes=diff)
+    return instance
+
+
+def audited_delete(actor: audit.Actor, instance: models.Model) -> None:
+    with transaction.atomic():
+        audit.record(actor, f"{instance._meta.label_lower}.deleted", instance)
+        instance.delete()

@@ -1,0 +1,27 @@
+"""Sign-ins, sign-outs and failed sign-ins go into the audit log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import signals
+from django.dispatch import receiver
+from django.http import HttpRequest
+
+from lotse.core import audit
+
+
+@receiver(signals.user_logged_in)
+def _logged_in(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
+    audit.record(user, "accounts.login", user)
+
+
+@receiver(signals.user_logged_out)
+def _logged_out(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
+    if user is not None:
+        audit.record(user, "accounts.logout", user)
+
+
+@receiver(signals.user_login_failed)
+def _login_failed(sender: Any, credentials: dict[str, Any], **kwargs: Any) -> None:
+    audit.record(None, "accounts.login_failed", data={"username": credentials.get("username")})

@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from lotse.demo import data
+
+
+class Command(BaseCommand):
+    help = "Load the demo setting (once) and print the demo logins."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if data.is_loaded():
+            self.stdout.write("Demo data is already loaded.")
+        else:
+            data.load()
+            self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+        self.stdout.write("")
+        self.stdout.write(
+            f"Lotse demo: http://127.0.0.1:8000/  — logins (password for all: {data.PASSWORD})"
+        )
+        rows = [("Username", "Name", "Role", "Organisation")]
+        rows += [(x.username, x.name, x.role, x.organisation) for x in data.logins()]
+        widths = [max(len(str(row[i])) for row in rows) for i in range(4)]
+        for row in rows:
+            self.stdout.write(
+                "  " + "  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True))
+            )
+        self.stdout.write("")

@@ -1,0 +1,13 @@
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from lotse.core.admin import admin_site
+
+urlpatterns = [
+    path("", include("lotse.core.urls")),
+    path("accounts/", include("lotse.accounts.urls")),
+    path("organisations/", include("lotse.organisations.urls")),
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("admin/", admin_site.urls),
+]
