@@ -1,0 +1,115 @@
+"""Shared fixtures: a small world of two providers, built through the services.
+
+Provider A (Landkreis Ludwigsburg, Baden-Württemberg) and provider B (Stadt Karlsruhe)
+each have an office; every persona exists on both sides so that each view can be tried
+by an insider and by an outsider.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+from django.test import Client
+
+from lotse.organisations import services as org
+from lotse.organisations.models import District, Programme, Provider, Role, State
+
+PASSWORD = "correct horse battery staple"
+
+
+def make_user(username, role, organisation=None):
+    user = org.create_user(
+        None,
+        username=username,
+        first_name=username.title(),
+        last_name="Test",
+        email=f"{username}@example.org",
+        password=PASSWORD,
+    )
+    org.add_membership(None, user, role, organisation)
+    return user
+
+
+def build_world():
+    bw, sh = State.objects.get(code="08"), State.objects.get(code="01")
+    bw_im = Programme.objects.get(key="bw-im")
+    lb = org.create_district(
+        None, bw, key="08118", name="Landkreis Ludwigsburg", kind=District.Kind.RURAL
+    )
+    ka = org.create_district(
+        None, bw, key="08212", name="Stadt Karlsruhe", kind=District.Kind.URBAN
+    )
+    se = org.create_district(None, sh, key="01060", name="Kreis Segeberg", kind=District.Kind.RURAL)
+    ludwigsburg = org.create_municipality(None, lb, ags="08118048", name="Ludwigsburg")
+    hemmingen = org.create_municipality(None, lb, ags="08118027", name="Hemmingen")
+    karlsruhe = org.create_municipality(None, ka, ags="08212000", name="Karlsruhe")
+    provider_a = org.create_provider(None, name="Caritas Ludwigsburg", kind=Provider.Kind.WELFARE)
+    provider_b = org.create_provider(None, name="Stadt Karlsruhe", kind=Provider.Kind.MUNICIPALITY)
+    office_a = org.create_office(
+        None,
+        provider_a,
+        name="Migrationsdienst Ludwigsburg",
+        district=lb,
+        municipalities=[ludwigsburg, hemmingen],
+        programmes=[bw_im],
+    )
+    office_a2 = org.create_office(
+        None,
+        provider_a,
+        name="Migrationsdienst Hemmingen",
+        district=lb,
+        municipalities=[hemmingen],
+        programmes=[bw_im],
+    )
+    office_b = org.create_office(
+        None,
+        provider_b,
+        name="Integrationsmanagement Karlsruhe",
+        district=ka,
+        municipalities=[karlsruhe],
+        programmes=[bw_im],
+    )
+    w = SimpleNamespace(
+        bw=bw,
+        sh=sh,
+        lb=lb,
+        ka=ka,
+        se=se,
+        provider_a=provider_a,
+        provider_b=provider_b,
+        office_a=office_a,
+        office_a2=office_a2,
+        office_b=office_b,
+        hemmingen=hemmingen,
+        bw_im=bw_im,
+    )
+    w.counsellor_a = make_user("counsellor_a", Role.COUNSELLOR, office_a)
+    w.team_lead_a = make_user("team_lead_a", Role.TEAM_LEAD, office_a)
+    w.coordinator_a = make_user("coordinator_a", Role.PROVIDER_COORDINATOR, provider_a)
+    w.district_a = make_user("district_a", Role.DISTRICT_COORDINATOR, lb)
+    w.state_bw = make_user("state_bw", Role.STATE_ANALYST, bw)
+    w.admin = make_user("admin", Role.ADMINISTRATOR)
+    w.counsellor_b = make_user("counsellor_b", Role.COUNSELLOR, office_b)
+    w.team_lead_b = make_user("team_lead_b", Role.TEAM_LEAD, office_b)
+    w.coordinator_b = make_user("coordinator_b", Role.PROVIDER_COORDINATOR, provider_b)
+    w.district_b = make_user("district_b", Role.DISTRICT_COORDINATOR, ka)
+    w.state_sh = make_user("state_sh", Role.STATE_ANALYST, sh)
+    # Everyone who must not see anything of provider A's office.
+    w.outsiders = [w.counsellor_b, w.team_lead_b, w.coordinator_b, w.district_b, w.state_sh]
+    return w
+
+
+@pytest.fixture
+def world(db):
+    return build_world()
+
+
+@pytest.fixture
+def client_for():
+    def make(user):
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make

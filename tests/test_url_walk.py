@@ -1,0 +1,167 @@
+"""Walk the whole URL configuration so that no view can escape the access layer.
+
+1. Every view is marked by `lotse.core.access.requires` (or the administration's
+   equivalent), unless it is on the short list of public views.
+2. Every URL, filled with objects of provider A, is requested by every persona: nobody
+   gets a server error, a user without the view's capability gets 404, and every user
+   of another organisation gets 404 on every URL that names an organisation's object.
+3. Anonymous requests to non-public URLs are sent to the sign-in page.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from lotse.core.access import has_capability
+
+PUBLIC = {
+    "accounts:login",
+    "accounts:password_reset",
+    "accounts:password_reset_done",
+    "accounts:password_reset_confirm",
+    "accounts:password_reset_complete",
+    "admin:login",
+    "set_language",
+}
+# URL keyword arguments that name an object of an organisation: outsiders get 404.
+ORGANISATION_KWARGS = {"office_pk", "provider_pk", "district_pk"}
+# Other keyword arguments, with what they mean.
+OTHER_KWARGS = {
+    "programme_key",  # programme rules are public to every signed-in user
+    "uidb64",  # password reset link
+    "token",  # password reset link
+    "app_label",  # administration (administrators only)
+    "object_id",  # administration (administrators only)
+    "id",  # administration: a user's password (administrators only)
+    "content_type_id",  # administration (administrators only)
+    "url",  # administration catch-all (administrators only)
+}
+
+
+def patterns(resolver=None, namespace=()):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = (*namespace, entry.namespace) if entry.namespace else namespace
+            yield from patterns(entry, ns)
+        elif isinstance(entry, URLPattern):
+            name = ":".join((*namespace, entry.name)) if entry.name else None
+            yield name, entry
+
+
+def kwarg_names(pattern):
+    return set(re.findall(r"\(\?P<(\w+)>", pattern.pattern.regex.pattern))
+
+
+def samples(world):
+    return {
+        "office_pk": world.office_a.pk,
+        "provider_pk": world.provider_a.pk,
+        "district_pk": world.lb.pk,
+        "programme_key": "bw-im",
+        "uidb64": "MQ",
+        "token": "set-password",
+        "app_label": "organisations",
+        "object_id": str(world.office_a.pk),
+        "id": str(world.counsellor_a.pk),
+        "content_type_id": ContentType.objects.get_for_model(world.office_a).pk,
+        "url": "nothing-here/",
+    }
+
+
+def test_every_view_is_behind_the_access_layer():
+    unmarked = []
+    for name, pattern in patterns():
+        callback = pattern.callback
+        marked = hasattr(callback, "lotse_capability")
+        public = getattr(callback, "login_required", True) is False and name in PUBLIC
+        if not (marked or public):
+            unmarked.append(name or pattern.pattern.describe())
+    assert unmarked == []
+
+
+def test_every_url_keyword_is_known():
+    unknown = {
+        (name, kwarg)
+        for name, pattern in patterns()
+        for kwarg in kwarg_names(pattern)
+        if kwarg not in ORGANISATION_KWARGS | OTHER_KWARGS
+    }
+    assert unknown == set(), "add a sample and classify the keyword in this test"
+
+
+def walkable(world):
+    values = samples(world)
+    for name, pattern in patterns():
+        if name is None:
+            continue
+        kwargs = {k: values[k] for k in kwarg_names(pattern)}
+        yield name, pattern, reverse(name, kwargs=kwargs), kwargs
+
+
+def test_personas_get_what_their_capabilities_allow(world, client_for):
+    personas = [
+        world.counsellor_a,
+        world.team_lead_a,
+        world.coordinator_a,
+        world.district_a,
+        world.state_bw,
+        world.admin,
+        *world.outsiders,
+    ]
+    covered = 0
+    for user in personas:
+        client = client_for(user)
+        for name, pattern, url, kwargs in walkable(world):
+            if name == "accounts:logout":
+                continue  # would end the session of this loop
+            response = client.get(url)
+            assert response.status_code < 500, (user.username, url)
+            capability = getattr(pattern.callback, "lotse_capability", None)
+            if capability is not None and not has_capability(user, capability):
+                assert response.status_code == 404, (user.username, url)
+            if user in world.outsiders and ORGANISATION_KWARGS & set(kwargs):
+                assert response.status_code == 404, (user.username, url)
+            covered += 1
+    assert covered > 100
+
+
+def test_insiders_see_their_organisation(world, client_for):
+    for user in [
+        world.counsellor_a,
+        world.team_lead_a,
+        world.coordinator_a,
+        world.district_a,
+        world.state_bw,
+        world.admin,
+    ]:
+        client = client_for(user)
+        for name in ["organisations:office", "organisations:provider", "organisations:district"]:
+            url = dict((n, u) for n, _, u, _ in walkable(world))[name]
+            response = client.get(url)
+            if name == "organisations:district" and user in (
+                world.counsellor_a,
+                world.team_lead_a,
+                world.coordinator_a,
+            ):
+                # Office and provider roles are not scoped to the district as a whole.
+                assert response.status_code == 404
+            else:
+                assert response.status_code == 200, (user.username, url)
+
+
+@pytest.mark.django_db
+def test_anonymous_users_are_sent_to_sign_in(world):
+    from django.test import Client
+
+    client = Client()
+    for name, _pattern, url, _ in walkable(world):
+        if name in PUBLIC:
+            continue
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith(reverse("accounts:login")), url
