@@ -45,13 +45,13 @@ lint: install
 	.venv/bin/ruff format --check .
 
 types: install
-	.venv/bin/mypy lotse tests
+	LOTSE_DEBUG=1 .venv/bin/mypy lotse tests
 
 check: lint types test
 
 # Refresh the German catalogue after changing strings (needs GNU gettext).
 messages: install
-	$(PY) manage.py makemessages --locale de --no-obsolete --add-location file \
+	LOTSE_DEBUG=1 $(PY) manage.py makemessages --locale de --no-obsolete --add-location file \
 		--ignore node_modules --ignore var --ignore tests
 
 # Re-resolve the Python lock file after changing pyproject.toml.

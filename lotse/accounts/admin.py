@@ -6,7 +6,7 @@ from lotse.core.admin import AuditedAdmin, admin_site
 
 
 @admin.register(User, site=admin_site)
-class UserAdmin(AuditedAdmin, DjangoUserAdmin):  # type: ignore[misc]
+class UserAdmin(AuditedAdmin, DjangoUserAdmin):  # type: ignore[type-arg]
     list_display = ["username", "first_name", "last_name", "email", "is_active"]
     list_filter = ["is_active"]
     fieldsets = (

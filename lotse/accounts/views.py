@@ -18,7 +18,7 @@ class PasswordChangeView(auth.PasswordChangeView):
     def form_valid(self, form: Any) -> HttpResponse:
         with transaction.atomic():
             response = super().form_valid(form)
-            audit.record(self.request.user, "accounts.password_changed", self.request.user)
+            audit.record(form.user, "accounts.password_changed", form.user)
         return response
 
 

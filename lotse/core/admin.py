@@ -6,7 +6,6 @@ save and delete goes through the audited services.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import update_wrapper
 from typing import Any
 
@@ -35,7 +34,7 @@ class LotseAdminSite(admin.AdminSite):
     def has_permission(self, request: HttpRequest) -> bool:
         return has_capability(request.user, Capability.ADMINISTER)
 
-    def admin_view(self, view: Callable[..., HttpResponse], cacheable: bool = False) -> Any:
+    def admin_view(self, view: Any, cacheable: bool = False) -> Any:
         inner = super().admin_view(view, cacheable)
 
         def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -43,7 +42,8 @@ class LotseAdminSite(admin.AdminSite):
                 return redirect_to_login(request.get_full_path())
             if not self.has_permission(request):
                 raise Http404
-            return inner(request, *args, **kwargs)  # type: ignore[no-any-return]
+            response: HttpResponse = inner(request, *args, **kwargs)
+            return response
 
         update_wrapper(checked, inner)
         checked.lotse_capability = Capability.ADMINISTER  # type: ignore[attr-defined]
@@ -61,8 +61,9 @@ class LotseAdminSite(admin.AdminSite):
                 elif hasattr(entry.callback, "admin_site") or hasattr(
                     entry.callback, "model_admin"
                 ):
-                    entry.callback.lotse_capability = Capability.ADMINISTER
-                    entry.callback.login_url = settings.LOGIN_URL
+                    vars(entry.callback).update(
+                        lotse_capability=Capability.ADMINISTER, login_url=settings.LOGIN_URL
+                    )
 
         mark(urls)
         return urls
@@ -84,7 +85,8 @@ class AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return self.has_module_permission(request)
 
-    has_add_permission = has_module_permission  # type: ignore[assignment]
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return self.has_module_permission(request)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return self.has_module_permission(request)

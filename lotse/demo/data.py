@@ -320,8 +320,10 @@ def load() -> None:
         "des Landkreises Ludwigsburg)",
     )
     organisations: dict[str, Office | Provider | District | State | None] = {}
-    for provider_name, kind, umbrella, offices in PROVIDERS:
-        provider = services.create_provider(None, name=provider_name, kind=kind, umbrella=umbrella)
+    for provider_name, provider_kind, umbrella, offices in PROVIDERS:
+        provider = services.create_provider(
+            None, name=provider_name, kind=provider_kind, umbrella=umbrella
+        )
         organisations[provider_name] = provider
         for name, district_key, city, street, served, keys in offices:
             organisations[name] = services.create_office(

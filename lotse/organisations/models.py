@@ -219,7 +219,9 @@ class Programme(models.Model):
         try:
             validate_criteria(self.eligibility_criteria, Term.codes_by_vocabulary())
         except CriteriaError as exc:
-            errors["eligibility_criteria"] = str(exc)
+            errors["eligibility_criteria"] = _("The criteria are not valid: %(reason)s") % {
+                "reason": exc
+            }
         limit, extended = self.case_management_limit_months, self.extension_limit_months
         if extended is not None and (limit is None or extended <= limit):
             errors["extension_limit_months"] = _(
@@ -427,7 +429,7 @@ class Membership(models.Model):
         return f"{self.user}: {self.get_role_display()}" + (f" – {scope}" if scope else "")
 
     def audit_scope(self) -> dict[str, int | None]:
-        if self.office_id:
+        if self.office is not None:
             return self.office.audit_scope()
         return {"provider_id": self.provider_id, "district_id": self.district_id}
 

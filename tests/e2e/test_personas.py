@@ -1,0 +1,100 @@
+"""Every demo persona signs in and sees the navigation meant for their role; axe-core
+finds no serious or critical WCAG 2.1 AA violation on any page they can reach."""
+
+from __future__ import annotations
+
+import pytest
+
+from lotse.demo import data
+from tests.e2e.conftest import axe_violations, sign_in
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+COMMON = ["Startseite", "Organisationen", "Programme"]
+NAVIGATION = {
+    "beratung": COMMON,
+    "teamleitung": COMMON,
+    "traeger": COMMON,
+    "kreis": COMMON,
+    "land": COMMON,
+    "admin": [*COMMON, "Audit-Protokoll", "Verwaltung"],
+}
+# What the start page shows for each role.
+PANEL = {
+    "beratung": "Caritas Migrationsdienst Ludwigsburg",
+    "teamleitung": "Team",
+    "traeger": "Caritas Ludwigsburg",
+    "kreis": "Landkreis Ludwigsburg",
+    "land": "Baden-Württemberg",
+    "admin": "Neueste Audit-Ereignisse",
+}
+
+
+@pytest.mark.parametrize("username", list(NAVIGATION))
+def test_persona_signs_in_and_sees_the_navigation_of_the_role(page, username):
+    sign_in(page, username, data.PASSWORD)
+    nav = page.get_by_role("navigation", name="Hauptnavigation")
+    assert nav.get_by_role("link").all_inner_texts() == NAVIGATION[username]
+    assert (
+        page.get_by_role("link", name="Startseite", exact=True).get_attribute("aria-current")
+        == "page"
+    )
+    assert page.locator("main").get_by_text(PANEL[username]).first.is_visible()
+
+
+def test_a_wrong_password_is_explained(page):
+    page.goto("/accounts/login/")
+    page.get_by_label("Benutzername").fill("beratung")
+    page.get_by_label("Passwort").fill("falsch")
+    page.get_by_role("button", name="Anmelden").click()
+    assert page.get_by_role("alert").is_visible()
+    assert page.get_by_label("Benutzername").input_value() == "beratung"
+
+
+def test_skip_link_is_the_first_stop_and_moves_focus_to_the_content(page):
+    sign_in(page, "beratung", data.PASSWORD)
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Zum Inhalt springen")
+    assert skip.evaluate("element => element === document.activeElement")
+    assert skip.is_visible()
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+
+
+def pages_of(page):
+    """The start page, every navigation target and every link to an object from there."""
+    seen, queue = [], ["/"]
+    while queue:
+        url = queue.pop(0)
+        if url in seen or len(seen) >= 25:
+            continue
+        seen.append(url)
+        page.goto(url)
+        for href in page.locator("main a[href^='/organisations/'], nav a[href^='/']").evaluate_all(
+            "links => links.map(a => a.getAttribute('href'))"
+        ):
+            if href not in seen and "/admin/" not in href:
+                queue.append(href)
+    return seen
+
+
+@pytest.mark.parametrize("username", list(NAVIGATION))
+def test_no_serious_accessibility_violations(page, username):
+    problems = {}
+    for url in ["/accounts/login/", "/accounts/password/reset/"]:
+        page.goto(url)
+        problems[url] = axe_violations(page)
+    sign_in(page, username, data.PASSWORD)
+    visited = [*pages_of(page), "/accounts/password/"]
+    if username == "admin":
+        visited += [
+            "/audit/",
+            "/admin/",
+            "/admin/organisations/programme/",
+            "/admin/organisations/office/1/change/",
+        ]
+    for url in visited:
+        page.goto(url)
+        problems[url] = axe_violations(page)
+    assert len(problems) >= 5
+    assert {url: found for url, found in problems.items() if found} == {}
