@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",
 ]
 
 MIDDLEWARE = [
@@ -136,7 +137,10 @@ STATIC_URL = "static/"
 STATIC_ROOT = Path(env("LOTSE_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 # Front-end packages come from the npm registry (package-lock.json) and are served by
 # Lotse itself, never from a CDN.
-STATICFILES_DIRS = [("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist")]
+STATICFILES_DIRS = [
+    BASE_DIR / "lotse" / "static",
+    ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+]
 
 EMAIL_BACKEND = env("LOTSE_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env("LOTSE_EMAIL_HOST", "localhost")

@@ -40,6 +40,10 @@ def test_persona_signs_in_and_sees_the_navigation_of_the_role(page, username):
         == "page"
     )
     assert page.locator("main").get_by_text(PANEL[username]).first.is_visible()
+    # The stylesheet and htmx (installed from the npm registry) are served by Lotse.
+    header = page.locator("header").evaluate("e => getComputedStyle(e).backgroundColor")
+    assert header == "rgb(11, 79, 108)"
+    assert page.evaluate("typeof window.htmx") == "object"
 
 
 def test_a_wrong_password_is_explained(page):
@@ -98,3 +102,18 @@ def test_no_serious_accessibility_violations(page, username):
         problems[url] = axe_violations(page)
     assert len(problems) >= 5
     assert {url: found for url, found in problems.items() if found} == {}
+
+
+def test_administrator_filters_the_audit_log_in_place(page):
+    sign_in(page, "admin", data.PASSWORD)
+    page.goto("/audit/")
+    page.evaluate("document.body.dataset.marker = 'same-page'")
+    page.get_by_label("Aktion").fill("accounts.login")
+    page.get_by_role("button", name="Filtern").click()
+    page.wait_for_url("**/audit/?*action=accounts.login*")
+    rows = page.locator("#audit-events tbody tr")
+    rows.first.wait_for()
+    actions = page.locator("#audit-events tbody td code").all_inner_texts()
+    assert actions and set(actions) == {"accounts.login"}
+    # htmx swapped the table only: the page itself was not reloaded.
+    assert page.evaluate("document.body.dataset.marker") == "same-page"
