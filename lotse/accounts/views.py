@@ -12,21 +12,23 @@ from django.urls import reverse_lazy
 from lotse.core import audit
 
 
-class PasswordChangeView(auth.PasswordChangeView):
+class AuditedPasswordForm:
+    """Saves the new password and records `audit_action` in one transaction."""
+
+    audit_action: str
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        with transaction.atomic():
+            response: HttpResponse = super().form_valid(form)  # type: ignore[misc]
+            audit.record(form.user, self.audit_action, form.user)
+        return response
+
+
+class PasswordChangeView(AuditedPasswordForm, auth.PasswordChangeView):
+    audit_action = "accounts.password_changed"
     success_url = reverse_lazy("accounts:password_change_done")
 
-    def form_valid(self, form: Any) -> HttpResponse:
-        with transaction.atomic():
-            response = super().form_valid(form)
-            audit.record(form.user, "accounts.password_changed", form.user)
-        return response
 
-
-class PasswordResetConfirmView(auth.PasswordResetConfirmView):
+class PasswordResetConfirmView(AuditedPasswordForm, auth.PasswordResetConfirmView):
+    audit_action = "accounts.password_reset"
     success_url = reverse_lazy("accounts:password_reset_complete")
-
-    def form_valid(self, form: Any) -> HttpResponse:
-        with transaction.atomic():
-            response = super().form_valid(form)
-            audit.record(form.user, "accounts.password_reset", form.user)
-        return response
