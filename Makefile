@@ -3,6 +3,7 @@ PY := .venv/bin/python
 VENV_STAMP := .venv/.lotse-installed
 NODE_STAMP := node_modules/.lotse-installed
 MO := lotse/locale/de/LC_MESSAGES/django.mo
+PYTEST_ARGS ?= -n 2
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 export LOTSE_DATA_DIR ?= $(CURDIR)/var
 

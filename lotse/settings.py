@@ -12,8 +12,12 @@ import sys
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+# Generic Django classes (ModelForm[Client] …) at run time, as the type checker sees them.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -43,6 +47,8 @@ INSTALLED_APPS = [
     "lotse.core",
     "lotse.accounts",
     "lotse.organisations",
+    "lotse.clients",
+    "lotse.counselling",
     "lotse.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -141,6 +147,12 @@ STATICFILES_DIRS = [
     BASE_DIR / "lotse" / "static",
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
 ]
+
+# Uploaded documents: outside the web root, served only through the access layer.
+PRIVATE_MEDIA_ROOT = Path(env("LOTSE_PRIVATE_MEDIA_ROOT", str(DATA_DIR / "private")))
+MAX_UPLOAD_BYTES = int(env("LOTSE_MAX_UPLOAD_MB", "10")) * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES + 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 EMAIL_BACKEND = env("LOTSE_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env("LOTSE_EMAIL_HOST", "localhost")

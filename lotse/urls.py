@@ -8,6 +8,8 @@ urlpatterns = [
     path("", include("lotse.core.urls")),
     path("accounts/", include("lotse.accounts.urls")),
     path("organisations/", include("lotse.organisations.urls")),
+    path("clients/", include("lotse.clients.urls")),
+    path("contacts/", include("lotse.counselling.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin_site.urls),
 ]

@@ -7,11 +7,15 @@ by an insider and by an outsider.
 
 from __future__ import annotations
 
+import datetime as dt
 from types import SimpleNamespace
 
 import pytest
-from django.test import Client
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client as TestClient
 
+from lotse.clients import services as clients
+from lotse.clients.models import Client, Consent, HouseholdMember
 from lotse.organisations import services as org
 from lotse.organisations.models import District, Programme, Provider, Role, State
 
@@ -97,18 +101,63 @@ def build_world():
     w.state_sh = make_user("state_sh", Role.STATE_ANALYST, sh)
     # Everyone who must not see anything of provider A's office.
     w.outsiders = [w.counsellor_b, w.team_lead_b, w.coordinator_b, w.district_b, w.state_sh]
+    add_client(w)
     return w
 
 
+# A valid 1×1 PNG image.
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000100e221bc330000000049454e44ae426082"
+)
+
+
+def add_client(w):
+    """A client of office A with a consent, a household member and a document."""
+    w.client_a = clients.save_client(
+        w.counsellor_a,
+        Client(
+            office=w.office_a,
+            given_names="Mohammed",
+            family_name="Al-Hassan",
+            birth_year=1990,
+            birth_month=3,
+            nationalities=["SY"],
+            phone="0157 1234567",
+        ),
+    )
+    w.consent_a = clients.save_record(
+        w.counsellor_a,
+        Consent(
+            client=w.client_a,
+            purpose="Beratung",
+            recipients="Beratungsstelle",
+            given_on=dt.date(2026, 1, 5),
+            form=Consent.Form.WRITTEN,
+            recorded_by=w.counsellor_a,
+        ),
+    )
+    w.child_a = clients.save_record(
+        w.counsellor_a,
+        HouseholdMember(
+            client=w.client_a, relation=HouseholdMember.Relation.CHILD, birth_year=2019
+        ),
+    )
+    w.document_a = clients.upload_document(
+        w.counsellor_a, w.client_a, SimpleUploadedFile("scan.png", PNG), "Bescheid"
+    )
+
+
 @pytest.fixture
-def world(db):
+def world(db, settings, tmp_path):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
     return build_world()
 
 
 @pytest.fixture
 def client_for():
     def make(user):
-        client = Client()
+        client = TestClient()
         client.force_login(user)
         return client
 

@@ -28,9 +28,17 @@ PUBLIC = {
     "set_language",
 }
 # URL keyword arguments that name an object of an organisation: outsiders get 404.
-ORGANISATION_KWARGS = {"office_pk", "provider_pk", "district_pk"}
+ORGANISATION_KWARGS = {
+    "office_pk",
+    "provider_pk",
+    "district_pk",
+    "client_pk",
+    "consent_pk",
+    "document_pk",
+}
 # Other keyword arguments, with what they mean.
 OTHER_KWARGS = {
+    "kind",  # which part of a client file is added (with client_pk)
     "programme_key",  # programme rules are public to every signed-in user
     "uidb64",  # password reset link
     "token",  # password reset link
@@ -63,6 +71,10 @@ def samples(world):
         "provider_pk": world.provider_a.pk,
         "district_pk": world.lb.pk,
         "programme_key": "bw-im",
+        "client_pk": world.client_a.pk,
+        "consent_pk": world.consent_a.pk,
+        "document_pk": world.document_a.pk,
+        "kind": "language",
         "uidb64": "MQ",
         "token": "set-password",
         "app_label": "organisations",

@@ -18,6 +18,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponseBase
 
+from lotse.accounts.models import User
 from lotse.organisations.models import (
     District,
     Membership,
@@ -71,6 +72,13 @@ def memberships(user: Any) -> list[Membership]:
         )
         user._lotse_memberships = cached
     return cached
+
+
+def acting_user(request: HttpRequest) -> User:
+    """The signed-in user of a request that passed `requires` (never anonymous)."""
+    if not isinstance(request.user, User):
+        raise Http404
+    return request.user
 
 
 def roles(user: Any) -> set[str]:

@@ -84,6 +84,14 @@ def organisation_of(target: models.Model | None) -> dict[str, int | None]:
     return result
 
 
+def label_of(target: models.Model | None) -> str:
+    """How the log names an object; records of personal data define a neutral label."""
+    if target is None:
+        return ""
+    label = getattr(target, "audit_label", None)
+    return str(label() if callable(label) else target)[:300]
+
+
 def compute_hash(event: AuditEvent) -> str:
     payload = {name: getattr(event, name) for name in _HASHED}
     payload["occurred_at"] = event.occurred_at.astimezone(dt.UTC).isoformat(timespec="microseconds")
@@ -119,7 +127,7 @@ def record(
             action=action,
             object_type=target._meta.label_lower if target is not None else "",
             object_id=str(target.pk) if target is not None else "",
-            object_label=str(target)[:300] if target is not None else "",
+            object_label=label_of(target),
             changes=jsonable(changes or {}),
             data=jsonable(data or {}),
             prev_hash=last["hash"] if last else GENESIS,

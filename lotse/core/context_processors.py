@@ -11,6 +11,7 @@ from lotse.core.access import Capability, has_capability
 # (label, URL name, capability): the navigation shows what the user may open.
 NAVIGATION = [
     (_("Start"), "core:dashboard", Capability.SIGNED_IN),
+    (_("Clients"), "clients:list", Capability.PERSONAL_DATA),
     (_("Organisations"), "organisations:overview", Capability.VIEW_ORGANISATION),
     (_("Programmes"), "organisations:programmes", Capability.SIGNED_IN),
     (_("Audit log"), "core:audit_log", Capability.VIEW_AUDIT),

@@ -28,11 +28,14 @@ def audited_save(
     *,
     m2m: Mapping[str, Iterable[models.Model]] | None = None,
     exclude_from_log: Iterable[str] = (),
+    personal: bool = False,
+    action: str | None = None,
 ) -> M:
     """Create or update `instance` (and its many-to-many sets) and audit the change.
 
-    Fields named in `exclude_from_log` are listed as changed without their values
-    (passwords, personal data).
+    Fields named in `exclude_from_log`, or all fields if the object holds `personal`
+    data, are listed as changed without their values: the log says that a client's
+    name changed, never what it says.
     """
     m2m = m2m or {}
     created = instance._state.adding
@@ -48,11 +51,12 @@ def audited_save(
             getattr(instance, name).set(values)
         after = audit.snapshot(instance, fields) | _m2m_snapshot(instance, m2m)
         diff = audit.changes(before, after)
-        for hidden in set(exclude_from_log) & set(diff):
+        for hidden in set(diff) if personal else set(exclude_from_log) & set(diff):
             diff[hidden] = ["…", "…"]
         if created or diff:
             verb = "created" if created else "changed"
-            audit.record(actor, f"{instance._meta.label_lower}.{verb}", instance, changes=diff)
+            name = action or f"{instance._meta.label_lower}.{verb}"
+            audit.record(actor, name, instance, changes=diff)
     return instance
 
 

@@ -7,6 +7,7 @@ the reason shown in the summary.
 from __future__ import annotations
 
 import os
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -27,11 +28,11 @@ AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 @pytest.fixture
 def demo(transactional_db):
     with open(os.devnull, "w") as devnull:
-        call_command("load_demo", stdout=devnull)
+        call_command("load_demo", clients=40, stdout=devnull)
 
 
 @pytest.fixture
-def page(live_server, demo):
+def page(live_server, demo, settings, tmp_path):
     """A fresh browser per test, started after and stopped before the database work.
 
     Playwright's sync API runs an event loop in this thread while it is open; Django
@@ -45,11 +46,19 @@ def page(live_server, demo):
         pytest.skip(message)
     from playwright.sync_api import sync_playwright
 
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
+
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         context = browser.new_context(base_url=live_server.url, locale="de-DE")
         yield context.new_page()
         browser.close()
+
+
+def in_thread(query):
+    """Run a database query outside Playwright's event loop (Django refuses it inside)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(query).result()
 
 
 def sign_in(page, username, password):

@@ -11,9 +11,10 @@ from tests.e2e.conftest import axe_violations, sign_in
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 COMMON = ["Startseite", "Organisationen", "Programme"]
+OFFICE = ["Startseite", "Ratsuchende", "Organisationen", "Programme"]
 NAVIGATION = {
-    "beratung": COMMON,
-    "teamleitung": COMMON,
+    "beratung": OFFICE,
+    "teamleitung": OFFICE,
     "traeger": COMMON,
     "kreis": COMMON,
     "land": COMMON,
@@ -74,10 +75,11 @@ def pages_of(page):
             continue
         seen.append(url)
         page.goto(url)
-        for href in page.locator("main a[href^='/organisations/'], nav a[href^='/']").evaluate_all(
+        selector = "main a[href^='/organisations/'], main a[href^='/clients/'], nav a[href^='/']"
+        for href in page.locator(selector).evaluate_all(
             "links => links.map(a => a.getAttribute('href'))"
         ):
-            if href not in seen and "/admin/" not in href:
+            if href not in seen and "/admin/" not in href and "/documents/" not in href:
                 queue.append(href)
     return seen
 

@@ -2,20 +2,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
-from lotse.demo import data
+from lotse.demo import clients, data
 
 
 class Command(BaseCommand):
     help = "Load the demo setting (once) and print the demo logins."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--clients", type=int, default=400, help="how many demo clients (default 400)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if data.is_loaded():
             self.stdout.write("Demo data is already loaded.")
         else:
             data.load()
-            self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+            created = clients.load(options["clients"])
+            self.stdout.write(self.style.SUCCESS(f"Demo data loaded ({created} clients)."))
         self.stdout.write("")
         self.stdout.write(
             f"Lotse demo: http://127.0.0.1:8000/  — logins (password for all: {data.PASSWORD})"

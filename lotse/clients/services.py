@@ -1,0 +1,208 @@
+"""Every write to a client's file. Each takes the acting user, runs in a transaction and
+leaves an audit event without personal values; reads of a file are recorded here too."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, TypeVar
+
+import filetype
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lotse.clients.lib.names import keys, normalise
+from lotse.clients.models import (
+    Client,
+    ClientLanguage,
+    ClientNameKey,
+    Consent,
+    Document,
+    HouseholdMember,
+    WorkingNote,
+)
+from lotse.core import audit
+from lotse.core.audit import Actor
+from lotse.core.services import audited_save
+from lotse.counselling.models import Contact
+from lotse.organisations.models import Office
+
+M = TypeVar("M", bound=models.Model)
+
+ALLOWED_DOCUMENTS = {
+    "application/pdf": "pdf",
+    "image/jpeg": "jpg",
+    "image/png": "png",
+    "image/webp": "webp",
+}
+
+
+def _index_names(client: Client) -> None:
+    """Refresh the normalised name and blocking keys that search and duplicates use."""
+    names = client.names_for_matching
+    client.search_name = " ".join(normalise(name) for name in names)[:1000]
+    Client.objects.filter(pk=client.pk).update(search_name=client.search_name)
+    ClientNameKey.objects.filter(client=client).delete()
+    all_keys = set().union(*(keys(name) for name in names))
+    ClientNameKey.objects.bulk_create(ClientNameKey(client=client, key=k[:40]) for k in all_keys)
+
+
+def save_client(actor: Actor, client: Client) -> Client:
+    """Create or change a client record."""
+    with transaction.atomic():
+        audited_save(actor, client, personal=True)
+        _index_names(client)
+    return client
+
+
+def save_record(actor: Actor, record: M, m2m: dict[str, Iterable[Any]] | None = None) -> M:
+    """Create or change one part of a file (language, status, consent, household …)."""
+    return audited_save(actor, record, m2m=m2m, personal=True)
+
+
+def record_access(actor: Actor, client: Client, what: str = "file") -> None:
+    """Reading personal data is on the record, like writing it."""
+    audit.record(actor, f"clients.client.viewed.{what}", client)
+
+
+def record_listing(actor: Actor, clients: Iterable[Client], context: str) -> None:
+    """A list or search result shows names: which records were shown is recorded."""
+    ids = [c.pk for c in clients]
+    if ids:
+        audit.record(actor, "clients.client.listed", data={"context": context, "ids": ids})
+
+
+def withdraw_consent(actor: Actor, consent: Consent, on: Any = None) -> Consent:
+    consent.withdrawn_on = on or timezone.localdate()
+    return audited_save(actor, consent, personal=True, action="clients.consent.withdrawn")
+
+
+def log_contact(
+    actor: Actor,
+    contact: Contact,
+    topics: Iterable[Any],
+    household_members: Iterable[HouseholdMember] = (),
+) -> Contact:
+    topics = list(topics)
+    if not topics:
+        raise ValidationError({"topics": _("Choose at least one topic.")})
+    members = list(household_members)
+    if any(m.client_id != contact.client_id for m in members):
+        raise ValidationError({"household_members": _("Only members of this household.")})
+    return audited_save(
+        actor, contact, m2m={"topics": topics, "household_members": members}, personal=True
+    )
+
+
+def add_working_note(actor: Any, client: Client, text: str) -> WorkingNote:
+    return save_record(actor, WorkingNote(client=client, author=actor, text=text))
+
+
+def check_upload(upload: UploadedFile[Any]) -> str:
+    """The content type, judged by the file's content and never by its name."""
+    if upload.size is None or upload.size > settings.MAX_UPLOAD_BYTES:
+        raise ValidationError(
+            _("The file is larger than %(mb)d MB.")
+            % {"mb": settings.MAX_UPLOAD_BYTES // (1024 * 1024)}
+        )
+    if upload.size == 0:
+        raise ValidationError(_("The file is empty."))
+    head = upload.read(8192)
+    upload.seek(0)
+    kind = filetype.guess(head)
+    if kind is None or kind.mime not in ALLOWED_DOCUMENTS:
+        raise ValidationError(_("Only PDF files and images (JPEG, PNG, WebP) can be uploaded."))
+    return str(kind.mime)
+
+
+def upload_document(actor: Any, client: Client, upload: UploadedFile[Any], title: str) -> Document:
+    content_type = check_upload(upload)
+    document = Document(
+        client=client,
+        title=title,
+        original_name=(upload.name or "")[:255],
+        content_type=content_type,
+        size=upload.size or 0,
+        uploaded_by=actor,
+    )
+    document.file.save("upload", upload, save=False)
+    try:
+        return save_record(actor, document)
+    except Exception:
+        document.file.delete(save=False)  # nothing half-written stays on disk
+        raise
+
+
+def record_download(actor: Actor, document: Document) -> None:
+    audit.record(actor, "clients.document.downloaded", document)
+
+
+def merge_clients(actor: Actor, survivor: Client, duplicate: Client, reason: str) -> Client:
+    """Move everything of `duplicate` to `survivor`; the duplicate stays, marked merged.
+
+    The audit event lists what moved, so the merge can be explained later.
+    """
+    if survivor.pk == duplicate.pk:
+        raise ValidationError(_("A record cannot be merged with itself."))
+    if survivor.office_id != duplicate.office_id:
+        raise ValidationError(_("Only records of the same office can be merged."))
+    if duplicate.merged_into_id is not None or survivor.merged_into_id is not None:
+        raise ValidationError(_("One of the records has already been merged."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Please say why the records are the same person.")})
+    with transaction.atomic():
+        moved: dict[str, int] = {}
+        known_languages = set(survivor.languages.values_list("language", flat=True))
+        moved["languages"] = (
+            ClientLanguage.objects.filter(client=duplicate)
+            .exclude(language__in=known_languages)
+            .update(client=survivor)
+        )
+        for related in (
+            "residence_statuses",
+            "accommodations",
+            "protection_needs",
+            "household",
+            "consents",
+            "documents",
+            "working_notes",
+            "contacts",
+        ):
+            moved[related] = getattr(duplicate, related).update(client=survivor)
+        moved["household_links"] = HouseholdMember.objects.filter(member=duplicate).update(
+            member=survivor
+        )
+        spellings = [
+            n for n in duplicate.names_for_matching if n not in survivor.names_for_matching
+        ]
+        survivor.other_spellings = "\n".join(
+            filter(None, [survivor.other_spellings.strip(), *spellings])
+        )
+        for field in ("birth_year", "birth_month", "birth_day", "entry_date", "bamf_file_number"):
+            if getattr(survivor, field) in (None, "") and getattr(duplicate, field) not in (
+                None,
+                "",
+            ):
+                setattr(survivor, field, getattr(duplicate, field))
+        survivor.nationalities = list(
+            dict.fromkeys([*survivor.nationalities, *duplicate.nationalities])
+        )
+        save_client(actor, survivor)
+        duplicate.merged_into = survivor
+        Client.objects.filter(pk=duplicate.pk).update(merged_into=survivor)
+        ClientNameKey.objects.filter(client=duplicate).delete()
+        audit.record(
+            actor,
+            "clients.client.merged",
+            survivor,
+            data={"merged": duplicate.pk, "moved": moved, "reason": reason.strip()},
+        )
+    return survivor
+
+
+def create_office_client(actor: Actor, office: Office, **fields: Any) -> Client:
+    """Shortcut for tests and demo data."""
+    return save_client(actor, Client(office=office, **fields))

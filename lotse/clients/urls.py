@@ -1,0 +1,26 @@
+from django.urls import path
+
+from lotse.clients import views
+
+app_name = "clients"
+urlpatterns = [
+    path("", views.client_list, name="list"),
+    path("new/", views.client_create, name="create"),
+    path("<int:client_pk>/", views.client_detail, name="detail"),
+    path("<int:client_pk>/edit/", views.client_edit, name="edit"),
+    path("<int:client_pk>/add/<slug:kind>/", views.record_add, name="record_add"),
+    path(
+        "<int:client_pk>/consents/<int:consent_pk>/withdraw/",
+        views.consent_withdraw,
+        name="consent_withdraw",
+    ),
+    path("<int:client_pk>/contacts/", views.contact_add, name="contact_add"),
+    path("<int:client_pk>/notes/", views.note_add, name="note_add"),
+    path("<int:client_pk>/documents/", views.document_upload, name="document_upload"),
+    path(
+        "<int:client_pk>/documents/<int:document_pk>/",
+        views.document_download,
+        name="document_download",
+    ),
+    path("<int:client_pk>/merge/", views.client_merge, name="merge"),
+]

@@ -1,0 +1,300 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.forms import BaseForm
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from lotse.clients import queries, services
+from lotse.clients.forms import (
+    RECORD_FORMS,
+    ClientForm,
+    DocumentForm,
+    IntakeConsentForm,
+    MergeForm,
+    SearchForm,
+    WorkingNoteForm,
+    limit_record_form,
+)
+from lotse.clients.models import Client, Consent
+from lotse.core import access
+from lotse.core.access import Capability
+from lotse.counselling.forms import ContactForm
+from lotse.counselling.models import Contact
+
+PERSONAL = Capability.PERSONAL_DATA
+
+
+def _apply(form: BaseForm, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form that caused it."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@access.requires(PERSONAL)
+def client_list(request: HttpRequest) -> HttpResponse:
+    """Search as you type; without a query, the clients seen most recently."""
+    form = SearchForm(request.GET or None)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    if query:
+        hits = queries.search(request.user, query)
+        clients = [h.client for h in hits]
+    else:
+        hits, clients = [], queries.recent_clients(request.user)
+    services.record_listing(request.user, clients, "search" if query else "recent")
+    context = {"form": form, "query": query, "hits": hits, "recent": clients if not query else []}
+    if request.headers.get("HX-Request"):
+        return render(request, "clients/_results.html", context)
+    return render(request, "clients/list.html", context)
+
+
+@access.requires(PERSONAL)
+def client_create(request: HttpRequest) -> HttpResponse:
+    """Intake: minimal data, the duplicate check, and the consent, in one form."""
+    offices = access.offices_for(request.user, PERSONAL)
+    office = offices.first()
+    if office is None:
+        return redirect("core:dashboard")
+    form = ClientForm(request.POST or None, instance=Client(office=office))
+    consent_form = IntakeConsentForm(request.POST or None, prefix="consent")
+    duplicates: list[queries.Hit] = []
+    if request.method == "POST" and form.is_valid() and consent_form.is_valid():
+        client = form.instance
+        duplicates = queries.duplicates(
+            request.user,
+            given_names=client.given_names,
+            family_name=client.family_name,
+            birth_year=client.birth_year,
+            nationalities=client.nationalities,
+        )
+        services.record_listing(request.user, [h.client for h in duplicates], "duplicate-check")
+        if not duplicates or request.POST.get("confirm_new") == "1":
+            try:
+                with transaction.atomic():
+                    services.save_client(request.user, client)
+                    if consent_form.cleaned_data.get("record"):
+                        consent = consent_form.save(commit=False)
+                        consent.client, consent.recorded_by = client, access.acting_user(request)
+                        services.save_record(request.user, consent)
+            except ValidationError as error:
+                _apply(form, error)
+            else:
+                messages.success(request, _("The client has been registered."))
+                return redirect("clients:detail", client_pk=client.pk)
+    return render(
+        request,
+        "clients/create.html",
+        {"form": form, "consent_form": consent_form, "duplicates": duplicates},
+    )
+
+
+def _file_context(request: HttpRequest, client: Client, **forms: Any) -> dict[str, Any]:
+    context = queries.client_file(request.user, client)
+    context["contact_form"] = forms.get("contact_form") or ContactForm(client=client)
+    context["note_form"] = forms.get("note_form") or WorkingNoteForm()
+    context["document_form"] = forms.get("document_form") or DocumentForm()
+    context["can_merge"] = _leads(request, client)
+    return context
+
+
+def _leads(request: HttpRequest, client: Client) -> bool:
+    """Whether the user leads the team of the client's office (merging is theirs)."""
+    return (
+        access.offices_for(request.user, Capability.MANAGE_TEAM)
+        .filter(pk=client.office_id)
+        .exists()
+    )
+
+
+@access.requires(PERSONAL)
+def client_detail(request: HttpRequest, client_pk: int) -> HttpResponse:
+    client = queries.get_client_for(request.user, client_pk)
+    services.record_access(request.user, client)
+    return render(request, "clients/detail.html", _file_context(request, client))
+
+
+@access.requires(PERSONAL)
+def client_edit(request: HttpRequest, client_pk: int) -> HttpResponse:
+    client = queries.get_client_for(request.user, client_pk)
+    form = ClientForm(request.POST or None, instance=client)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_client(request.user, form.instance)
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, _("The changes have been saved."))
+            return redirect("clients:detail", client_pk=client.pk)
+    else:
+        services.record_access(request.user, client, "edit")
+    return render(request, "clients/edit.html", {"client": client, "form": form})
+
+
+@access.requires(PERSONAL)
+def record_add(request: HttpRequest, client_pk: int, kind: str) -> HttpResponse:
+    """Add one part of the file: language, status, accommodation, need, household, consent."""
+    client = queries.get_client_for(request.user, client_pk)
+    if kind not in RECORD_FORMS:
+        raise Http404
+    form_class, title = RECORD_FORMS[kind]
+    form = form_class(request.POST or None)
+    limit_record_form(form, client)
+    if request.method == "POST" and form.is_valid():
+        record = form.save(commit=False)
+        record.client = client
+        if isinstance(record, Consent):
+            record.recorded_by = access.acting_user(request)
+        try:
+            services.save_record(request.user, record)
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("clients:detail", client_pk=client.pk)
+    return render(
+        request, "clients/record_form.html", {"client": client, "form": form, "title": title}
+    )
+
+
+@access.requires(PERSONAL)
+def consent_withdraw(request: HttpRequest, client_pk: int, consent_pk: int) -> HttpResponse:
+    client = queries.get_client_for(request.user, client_pk)
+    consent = queries.get_consent_for(request.user, client, consent_pk)
+    if request.method == "POST" and consent.withdrawn_on is None:
+        services.withdraw_consent(request.user, consent)
+        messages.success(request, _("The consent has been withdrawn as of today."))
+    return redirect("clients:detail", client_pk=client.pk)
+
+
+@access.requires(PERSONAL)
+def contact_add(request: HttpRequest, client_pk: int) -> HttpResponse:
+    client = queries.get_client_for(request.user, client_pk)
+    if request.method != "POST":
+        return redirect("clients:detail", client_pk=client.pk)
+    form = ContactForm(
+        request.POST,
+        client=client,
+        instance=Contact(
+            client=client, office=client.office, counsellor=access.acting_user(request)
+        ),
+    )
+    if form.is_valid():
+        try:
+            services.log_contact(
+                request.user,
+                form.instance,
+                form.cleaned_data["topics"],
+                form.cleaned_data.get("household_members", []),
+            )
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, _("The contact has been recorded."))
+            return redirect("clients:detail", client_pk=client.pk)
+    return render(
+        request,
+        "clients/detail.html",
+        _file_context(request, client, contact_form=form),
+        status=422,
+    )
+
+
+@access.requires(PERSONAL)
+def note_add(request: HttpRequest, client_pk: int) -> HttpResponse:
+    client = queries.get_client_for(request.user, client_pk)
+    if request.method != "POST":
+        return redirect("clients:detail", client_pk=client.pk)
+    form = WorkingNoteForm(request.POST)
+    if form.is_valid():
+        services.add_working_note(request.user, client, form.cleaned_data["text"])
+        messages.success(request, _("Your note has been saved."))
+        return redirect("clients:detail", client_pk=client.pk)
+    return render(
+        request, "clients/detail.html", _file_context(request, client, note_form=form), status=422
+    )
+
+
+@access.requires(PERSONAL)
+def document_upload(request: HttpRequest, client_pk: int) -> HttpResponse:
+    client = queries.get_client_for(request.user, client_pk)
+    if request.method != "POST":
+        return redirect("clients:detail", client_pk=client.pk)
+    form = DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.upload_document(
+                request.user, client, form.cleaned_data["file"], form.cleaned_data["title"]
+            )
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            messages.success(request, _("The document has been uploaded."))
+            return redirect("clients:detail", client_pk=client.pk)
+    return render(
+        request,
+        "clients/detail.html",
+        _file_context(request, client, document_form=form),
+        status=422,
+    )
+
+
+@access.requires(PERSONAL)
+def document_download(request: HttpRequest, client_pk: int, document_pk: int) -> FileResponse:
+    client = queries.get_client_for(request.user, client_pk)
+    document = queries.get_document_for(request.user, client, document_pk)
+    services.record_download(request.user, document)
+    extension = services.ALLOWED_DOCUMENTS.get(document.content_type, "bin")
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=f"{document.title[:80]}.{extension}",
+        content_type=document.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@access.requires(Capability.MANAGE_TEAM)
+def client_merge(request: HttpRequest, client_pk: int) -> HttpResponse:
+    """A team lead merges a duplicate record into this one."""
+    client = queries.get_client_for(request.user, client_pk)
+    if not _leads(request, client):
+        raise Http404
+    hits = queries.duplicates(
+        request.user,
+        given_names=client.given_names,
+        family_name=client.family_name,
+        birth_year=client.birth_year,
+        nationalities=client.nationalities,
+        exclude=client.pk,
+        limit=10,
+    )
+    candidates = (
+        queries.clients_for(request.user).filter(office=client.office).exclude(pk=client.pk)
+    )
+    form = MergeForm(
+        request.POST or None,
+        candidates=candidates,
+        initial={"duplicate": hits[0].client.pk if hits else None},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.merge_clients(
+                request.user, client, form.cleaned_data["duplicate"], form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, _("The records have been merged."))
+            return redirect("clients:detail", client_pk=client.pk)
+    services.record_listing(request.user, [h.client for h in hits], "merge")
+    return render(request, "clients/merge.html", {"client": client, "form": form, "hits": hits})
