@@ -7,7 +7,7 @@ PYTEST_ARGS ?= -n 2
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 export LOTSE_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: install demo test test-sqlite test-postgres check lint types messages lock clean
+.PHONY: install demo test test-sqlite test-postgres check lint types messages lock bench clean
 
 install: $(VENV_STAMP) $(NODE_STAMP) $(MO)
 
@@ -49,6 +49,14 @@ types: install
 	LOTSE_DEBUG=1 .venv/bin/mypy lotse tests
 
 check: lint types test
+
+# Benchmarks on a database of its own under var/bench (demo data, 400 clients).
+BENCH_ENV := LOTSE_DEBUG=1 LOTSE_DATA_DIR=$(CURDIR)/var/bench
+bench: install
+	$(BENCH_ENV) $(PY) manage.py migrate -v0
+	$(BENCH_ENV) $(PY) manage.py load_demo > /dev/null
+	$(BENCH_ENV) $(PY) manage.py bench_search --all-offices
+	$(BENCH_ENV) $(PY) manage.py name_similarity --evaluate
 
 # Refresh the German catalogue after changing strings (needs GNU gettext).
 messages: install
