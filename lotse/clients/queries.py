@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -182,11 +182,3 @@ def recent_clients(user: Any, limit: int = 15) -> list[Client]:
     ids = list(dict.fromkeys(recent))[:limit]
     found = {c.pk: c for c in clients_for(user).filter(pk__in=ids)}
     return [found[i] for i in ids if i in found]
-
-
-def household_choices(client: Client) -> QuerySet[HouseholdMember]:
-    return client.household.select_related("member")
-
-
-def prefetch_for_list(clients: QuerySet[Client]) -> QuerySet[Client]:
-    return clients.prefetch_related(Prefetch("residence_statuses"))

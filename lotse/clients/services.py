@@ -28,7 +28,6 @@ from lotse.core import audit
 from lotse.core.audit import Actor
 from lotse.core.services import audited_save
 from lotse.counselling.models import Contact
-from lotse.organisations.models import Office
 
 M = TypeVar("M", bound=models.Model)
 
@@ -104,17 +103,17 @@ def add_working_note(actor: Any, client: Client, text: str) -> WorkingNote:
 def check_upload(upload: UploadedFile[Any]) -> str:
     """The content type, judged by the file's content and never by its name."""
     if upload.size is None or upload.size > settings.MAX_UPLOAD_BYTES:
-        raise ValidationError(
-            _("The file is larger than %(mb)d MB.")
-            % {"mb": settings.MAX_UPLOAD_BYTES // (1024 * 1024)}
-        )
+        limit = settings.MAX_UPLOAD_BYTES // (1024 * 1024)
+        raise ValidationError({"file": _("The file is larger than %(mb)d MB.") % {"mb": limit}})
     if upload.size == 0:
-        raise ValidationError(_("The file is empty."))
+        raise ValidationError({"file": _("The file is empty.")})
     head = upload.read(8192)
     upload.seek(0)
     kind = filetype.guess(head)
     if kind is None or kind.mime not in ALLOWED_DOCUMENTS:
-        raise ValidationError(_("Only PDF files and images (JPEG, PNG, WebP) can be uploaded."))
+        raise ValidationError(
+            {"file": _("Only PDF files and images (JPEG, PNG, WebP) can be uploaded.")}
+        )
     return str(kind.mime)
 
 
@@ -201,8 +200,3 @@ def merge_clients(actor: Actor, survivor: Client, duplicate: Client, reason: str
             data={"merged": duplicate.pk, "moved": moved, "reason": reason.strip()},
         )
     return survivor
-
-
-def create_office_client(actor: Actor, office: Office, **fields: Any) -> Client:
-    """Shortcut for tests and demo data."""
-    return save_client(actor, Client(office=office, **fields))

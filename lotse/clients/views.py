@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -174,75 +175,78 @@ def consent_withdraw(request: HttpRequest, client_pk: int, consent_pk: int) -> H
     return redirect("clients:detail", client_pk=client.pk)
 
 
-@access.requires(PERSONAL)
-def contact_add(request: HttpRequest, client_pk: int) -> HttpResponse:
+def _post_to_file(
+    request: HttpRequest,
+    client_pk: int,
+    form_key: str,
+    make_form: Callable[[Client], BaseForm],
+    save: Callable[[Client, BaseForm], object],
+    done: str,
+) -> HttpResponse:
+    """A form posted from the client file: saved, or the file shown again with its errors."""
     client = queries.get_client_for(request.user, client_pk)
     if request.method != "POST":
         return redirect("clients:detail", client_pk=client.pk)
-    form = ContactForm(
-        request.POST,
-        client=client,
-        instance=Contact(
-            client=client, office=client.office, counsellor=access.acting_user(request)
-        ),
-    )
+    form = make_form(client)
     if form.is_valid():
         try:
-            services.log_contact(
-                request.user,
-                form.instance,
-                form.cleaned_data["topics"],
-                form.cleaned_data.get("household_members", []),
-            )
+            save(client, form)
         except ValidationError as error:
             _apply(form, error)
         else:
-            messages.success(request, _("The contact has been recorded."))
+            messages.success(request, done)
             return redirect("clients:detail", client_pk=client.pk)
-    return render(
-        request,
-        "clients/detail.html",
-        _file_context(request, client, contact_form=form),
-        status=422,
+    context = _file_context(request, client, **{form_key: form})
+    return render(request, "clients/detail.html", context, status=422)
+
+
+@access.requires(PERSONAL)
+def contact_add(request: HttpRequest, client_pk: int) -> HttpResponse:
+    contact = Contact(counsellor=access.acting_user(request))
+
+    def make(client: Client) -> BaseForm:
+        contact.client, contact.office = client, client.office
+        return ContactForm(request.POST, client=client, instance=contact)
+
+    def save(client: Client, form: BaseForm) -> object:
+        data = form.cleaned_data
+        return services.log_contact(
+            request.user, contact, data["topics"], data.get("household_members", [])
+        )
+
+    return _post_to_file(
+        request, client_pk, "contact_form", make, save, _("The contact has been recorded.")
     )
 
 
 @access.requires(PERSONAL)
 def note_add(request: HttpRequest, client_pk: int) -> HttpResponse:
-    client = queries.get_client_for(request.user, client_pk)
-    if request.method != "POST":
-        return redirect("clients:detail", client_pk=client.pk)
-    form = WorkingNoteForm(request.POST)
-    if form.is_valid():
-        services.add_working_note(request.user, client, form.cleaned_data["text"])
-        messages.success(request, _("Your note has been saved."))
-        return redirect("clients:detail", client_pk=client.pk)
-    return render(
-        request, "clients/detail.html", _file_context(request, client, note_form=form), status=422
+    def save(client: Client, form: BaseForm) -> object:
+        return services.add_working_note(request.user, client, form.cleaned_data["text"])
+
+    return _post_to_file(
+        request,
+        client_pk,
+        "note_form",
+        lambda client: WorkingNoteForm(request.POST),
+        save,
+        _("Your note has been saved."),
     )
 
 
 @access.requires(PERSONAL)
 def document_upload(request: HttpRequest, client_pk: int) -> HttpResponse:
-    client = queries.get_client_for(request.user, client_pk)
-    if request.method != "POST":
-        return redirect("clients:detail", client_pk=client.pk)
-    form = DocumentForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.upload_document(
-                request.user, client, form.cleaned_data["file"], form.cleaned_data["title"]
-            )
-        except ValidationError as error:
-            form.add_error("file", error)
-        else:
-            messages.success(request, _("The document has been uploaded."))
-            return redirect("clients:detail", client_pk=client.pk)
-    return render(
+    def save(client: Client, form: BaseForm) -> object:
+        data = form.cleaned_data
+        return services.upload_document(request.user, client, data["file"], data["title"])
+
+    return _post_to_file(
         request,
-        "clients/detail.html",
-        _file_context(request, client, document_form=form),
-        status=422,
+        client_pk,
+        "document_form",
+        lambda client: DocumentForm(request.POST, request.FILES),
+        save,
+        _("The document has been uploaded."),
     )
 
 
