@@ -146,10 +146,6 @@ class Client(PersonalRecord, models.Model):
         return {"office_id": self.office_id}
 
     @property
-    def full_name(self) -> str:
-        return str(self)
-
-    @property
     def names_for_matching(self) -> list[str]:
         spellings = [line.strip() for line in self.other_spellings.splitlines() if line.strip()]
         names = [str(self), *spellings]

@@ -101,10 +101,6 @@ class Contact(models.Model):
     def audit_scope(self) -> dict[str, int | None]:
         return {"office_id": self.office_id}
 
-    @property
-    def is_anonymous(self) -> bool:
-        return self.client_id is None and self.participants is None
-
     def clean(self) -> None:
         errors: dict[str, Any] = {}
         if self.date and self.date > timezone.localdate():
