@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "lotse.organisations",
     "lotse.clients",
     "lotse.counselling",
+    "lotse.cases",
     "lotse.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -108,6 +109,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+    # Tests use a file too (not shared-cache memory), so that concurrent transactions
+    # lock as they do in production.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
