@@ -14,8 +14,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client as TestClient
 
+from lotse.cases import services as cases
+from lotse.cases.models import Goal, Step
 from lotse.clients import services as clients
 from lotse.clients.models import Client, Consent, HouseholdMember
+from lotse.core.models import Term
 from lotse.organisations import services as org
 from lotse.organisations.models import District, Programme, Provider, Role, State
 
@@ -146,6 +149,26 @@ def add_client(w):
     w.document_a = clients.upload_document(
         w.counsellor_a, w.client_a, SimpleUploadedFile("scan.png", PNG), "Bescheid"
     )
+    w.case_client_a = clients.save_client(
+        w.counsellor_a,
+        Client(office=w.office_a, given_names="Olena", family_name="Kovalenko", birth_year=1985),
+    )
+    w.case_a = cases.open_case(
+        w.counsellor_a,
+        w.case_client_a,
+        w.bw_im,
+        counsellor=w.counsellor_a,
+        justification="Unterbringung noch nicht erfasst",
+    )
+    w.goal_a = Goal(
+        field_of_action=Term.objects.get(vocabulary="field_of_action", code="sprache"),
+        what="Deutschkurs B1",
+        indicator="Zertifikat",
+        due_on=dt.date(2027, 6, 30),
+    )
+    cases.save_goal(w.counsellor_a, w.case_a, w.case_a.version, w.goal_a)
+    w.step_a = Step(goal=w.goal_a, actor="client", what="Anmeldung", due_on=dt.date(2026, 12, 1))
+    cases.save_step(w.counsellor_a, w.case_a, w.case_a.version, w.step_a)
 
 
 @pytest.fixture

@@ -113,6 +113,10 @@ def open_case(
     return case
 
 
+def save_assessment(actor: Any, assessment: Assessment) -> Assessment:
+    return audited_save(actor, assessment, personal=True)
+
+
 def set_phase(actor: Any, case: Case, phase: str) -> Case:
     if phase == Phase.CLOSED or not case.is_open:
         raise ValidationError(_("Cases are closed and reopened with their own steps."))

@@ -168,6 +168,7 @@ def client_file(user: Any, client: Client) -> dict[str, Any]:
         "notes": list(client.working_notes.filter(author=user)),
         "contacts": list(contacts[:100]),
         "merged_records": list(client.merged_records.all()),
+        "cases": list(client.cases.select_related("programme")),
     }
 
 

@@ -278,7 +278,113 @@ def load(count: int = 400, seed: int = 2026) -> int:
             services.log_contact(None, contact, [topics[c] for c in chosen], alongside)
             day += dt.timedelta(days=rng.randint(7, 120))
     _office_contacts(rng, offices, counsellors, kinds, channels, topics, today)
+    _cases(rng, counsellors, today)
     return created
+
+
+GOALS = {
+    "sprache": (
+        "Deutschkurs bis B1 abschließen",
+        "Zertifikat B1 liegt vor",
+        "Anmeldung beim Kursträger",
+    ),
+    "arbeit": (
+        "Eine Arbeitsstelle finden",
+        "Arbeitsvertrag unterschrieben",
+        "Lebenslauf mit der Beraterin erstellen",
+    ),
+    "anerkennung": (
+        "Berufsabschluss anerkennen lassen",
+        "Anerkennungsbescheid liegt vor",
+        "Unterlagen übersetzen lassen",
+    ),
+    "wohnen": (
+        "Eigene Wohnung finden",
+        "Mietvertrag unterschrieben",
+        "Wohnberechtigungsschein beantragen",
+    ),
+    "schule_kita": (
+        "Kitaplatz für das jüngste Kind",
+        "Betreuungsvertrag liegt vor",
+        "Anmeldung im Kita-Portal",
+    ),
+}
+
+
+def _cases(rng: random.Random, counsellors: dict[int, list[User]], today: dt.date) -> None:
+    """Cases in every phase, plans with goals and steps, some reviews and agreements."""
+    from lotse.cases import services as cases
+    from lotse.cases.models import Goal, Phase, Step
+
+    fields = _terms("field_of_action")
+    phases = [
+        Phase.INTAKE,
+        Phase.ASSESSMENT,
+        Phase.PLANNING,
+        Phase.IMPLEMENTATION,
+        Phase.EVALUATION,
+    ]
+    candidates = list(Client.objects.select_related("office").order_by("pk"))
+    for number, client in enumerate(candidates[: max(1, len(candidates) // 8)]):
+        programme = client.office.programmes.order_by("pk").first()
+        staff = counsellors.get(client.office_id)
+        if programme is None or not staff:
+            continue
+        opened = today - dt.timedelta(days=rng.randint(30, 900))
+        case = cases.open_case(
+            None,
+            client,
+            programme,
+            counsellor=staff[number % len(staff)],
+            opened_on=max(opened, client.entry_date or opened),
+            justification="Voraussetzungen im Erstgespräch geklärt (Demo).",
+        )
+        author = case.counsellor
+        for code in rng.sample(list(GOALS), rng.randint(1, 3)):
+            what, indicator, step = GOALS[code]
+            goal = Goal(
+                field_of_action=fields[code],
+                what=what,
+                indicator=indicator,
+                due_on=today + dt.timedelta(days=rng.randint(30, 365)),
+                priority=rng.randint(1, 3),
+            )
+            cases.save_goal(author, case, case.version, goal)
+            cases.save_step(
+                author,
+                case,
+                case.version,
+                Step(
+                    goal=goal,
+                    actor=Step.Actor.CLIENT,
+                    what=step,
+                    due_on=today + dt.timedelta(days=21),
+                ),
+            )
+            if rng.random() < 0.5:
+                cases.record_review(
+                    author,
+                    case,
+                    goal,
+                    on=today - dt.timedelta(days=rng.randint(1, 120)),
+                    counsellor_score=rng.randint(-1, 1),
+                    client_score=rng.randint(-1, 2),
+                )
+        if rng.random() < 0.6:
+            cases.record_agreement(
+                author, case, on=today, how=rng.choice(["written", "oral", "refused"])
+            )
+        phase = phases[number % len(phases)]
+        if phase != case.phase:
+            cases.set_phase(None, case, phase)
+        if number % 7 == 6:
+            for goal in case.goals.all():
+                cases.record_review(
+                    author, case, goal, on=today, counsellor_score=0, at_closure=True
+                )
+            reason = programme.closure_reasons.order_by("pk").first()
+            if reason is not None:
+                cases.close_case(None, case, reason=reason, summary="Ziele erreicht (Demo).")
 
 
 def _office_contacts(

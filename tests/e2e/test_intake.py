@@ -68,7 +68,18 @@ def al_hassan(demo):
     return Client.objects.filter(family_name="Al-Hassan", given_names="Mohammed").first()
 
 
-def test_duplicate_warning_and_office_contacts_are_accessible(al_hassan, page):
+@pytest.fixture
+def demo_case(demo):
+    from lotse.cases.models import Case
+
+    return (
+        Case.objects.filter(office__name="Caritas Migrationsdienst Ludwigsburg")
+        .exclude(phase="closed")
+        .first()
+    )
+
+
+def test_duplicate_warning_and_office_contacts_are_accessible(al_hassan, demo_case, page):
     sign_in(page, "teamleitung", data.PASSWORD)
     page.goto("/clients/new/")
     page.get_by_label("Vornamen").fill("Muhammad")

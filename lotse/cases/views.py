@@ -1,0 +1,358 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.forms import BaseForm
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lotse.cases import queries, services
+from lotse.cases.forms import (
+    AgreementForm,
+    AssessmentForm,
+    CloseForm,
+    ExtendForm,
+    GoalForm,
+    GoalStatusForm,
+    OpenCaseForm,
+    PhaseForm,
+    ReopenForm,
+    ReviewForm,
+    StepForm,
+    StepStatusForm,
+)
+from lotse.cases.models import Case, Goal, Step
+from lotse.clients import queries as client_queries
+from lotse.clients.services import record_access
+from lotse.core import access
+from lotse.core.access import Capability
+
+PERSONAL = Capability.PERSONAL_DATA
+
+
+def _apply(form: BaseForm, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@access.requires(PERSONAL)
+def open_case(request: HttpRequest, client_pk: int) -> HttpResponse:
+    """Open a case; the programme's eligibility check is shown with its reasons."""
+    client = client_queries.get_client_for(request.user, client_pk)
+    user = access.acting_user(request)
+    form = OpenCaseForm(request.POST or request.GET or None, case_office=client.office, user=user)
+    check = None
+    programme_pk = form.data.get("programme") or form.initial.get("programme")
+    programme = client.office.programmes.filter(pk=programme_pk).first() if programme_pk else None
+    if programme is not None:
+        check = services.check_eligibility(client, programme)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            case = services.open_case(
+                user,
+                client,
+                data["programme"],
+                counsellor=data["counsellor"],
+                deputy=data["deputy"],
+                justification=data["override_justification"],
+            )
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, _("The case has been opened."))
+            return redirect("cases:detail", case_pk=case.pk)
+    return render(
+        request,
+        "cases/open.html",
+        {"client": client, "form": form, "check": check, "programme": programme},
+    )
+
+
+def _case_context(request: HttpRequest, case: Case, **forms: BaseForm) -> dict[str, Any]:
+    goals = list(case.goals.select_related("field_of_action").prefetch_related("steps", "reviews"))
+    revisions = list(case.revisions.select_related("author"))
+    return {
+        "case": case,
+        "client": case.client,
+        "today": timezone.localdate(),
+        "goals": goals,
+        "revisions": revisions,
+        "agreements": list(case.agreements.select_related("revision")),
+        "next_review": case.next_review_due(
+            max((r.on for g in goals for r in g.reviews.all()), default=None)
+        ),
+        "goal_form": forms.get("goal_form") or GoalForm(initial={"version": case.version}),
+        "step_form": forms.get("step_form") or StepForm(initial={"version": case.version}),
+        "phase_form": forms.get("phase_form") or PhaseForm(initial={"phase": case.phase}),
+        "extend_form": forms.get("extend_form") or ExtendForm(),
+        "agreement_form": forms.get("agreement_form") or AgreementForm(),
+        "review_form": forms.get("review_form") or ReviewForm(case=case),
+        "close_form": forms.get("close_form") or CloseForm(instance=case),
+        "reopen_form": forms.get("reopen_form") or ReopenForm(),
+        "conflict": getattr(request, "plan_conflict", None),
+        "goal_statuses": Goal.Status.choices,
+        "step_statuses": Step.Status.choices,
+    }
+
+
+@access.requires(PERSONAL)
+def case_detail(request: HttpRequest, case_pk: int) -> HttpResponse:
+    case = queries.get_case_for(request.user, case_pk)
+    record_access(request.user, case.client, "case")
+    return render(request, "cases/detail.html", _case_context(request, case))
+
+
+def _post_to_case(
+    request: HttpRequest,
+    case_pk: int,
+    form_key: str,
+    make_form: Callable[[Case], BaseForm],
+    save: Callable[[Case, BaseForm], object],
+    done: str,
+) -> HttpResponse:
+    """A form posted from the case page: saved, or the page again with errors (422)."""
+    case = queries.get_case_for(request.user, case_pk)
+    if request.method != "POST":
+        return redirect("cases:detail", case_pk=case.pk)
+    form = make_form(case)
+    if form.is_valid():
+        try:
+            save(case, form)
+        except services.PlanConflict as conflict:
+            request.plan_conflict = conflict  # type: ignore[attr-defined]
+            case.refresh_from_db()
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, done)
+            return redirect("cases:detail", case_pk=case.pk)
+    context = _case_context(request, case, **{form_key: form})
+    return render(request, "cases/detail.html", context, status=422 if form.errors else 409)
+
+
+def _version(form: BaseForm) -> int:
+    return int(form.cleaned_data["version"])
+
+
+def _unsaved(form: BaseForm) -> Any:
+    """The model instance a valid ModelForm built, not yet saved."""
+    return form.instance  # type: ignore[attr-defined]
+
+
+@access.requires(PERSONAL)
+def goal_add(request: HttpRequest, case_pk: int) -> HttpResponse:
+    return _post_to_case(
+        request,
+        case_pk,
+        "goal_form",
+        lambda case: GoalForm(request.POST),
+        lambda case, form: services.save_goal(request.user, case, _version(form), _unsaved(form)),
+        _("The goal has been added to the plan."),
+    )
+
+
+@access.requires(PERSONAL)
+def step_add(request: HttpRequest, case_pk: int, goal_pk: int) -> HttpResponse:
+    def save(case: Case, form: BaseForm) -> object:
+        step = _unsaved(form)
+        step.goal = _goal(case, goal_pk)
+        return services.save_step(request.user, case, _version(form), step)
+
+    return _post_to_case(
+        request,
+        case_pk,
+        "step_form",
+        lambda case: StepForm(request.POST),
+        save,
+        _("The step has been added."),
+    )
+
+
+def _goal(case: Case, pk: int) -> Goal:
+    goal = case.goals.filter(pk=pk).first()
+    if goal is None:
+        raise Http404
+    return goal
+
+
+@access.requires(PERSONAL)
+def goal_status(request: HttpRequest, case_pk: int, goal_pk: int) -> HttpResponse:
+    return _post_to_case(
+        request,
+        case_pk,
+        "goal_form",
+        lambda case: GoalStatusForm(request.POST, instance=_goal(case, goal_pk)),
+        lambda case, form: services.save_goal(request.user, case, _version(form), form.instance),  # type: ignore[attr-defined]
+        _("The plan has been saved."),
+    )
+
+
+@access.requires(PERSONAL)
+def step_status(request: HttpRequest, case_pk: int, step_pk: int) -> HttpResponse:
+    def make(case: Case) -> BaseForm:
+        step = Step.objects.filter(pk=step_pk, goal__case=case).first()
+        if step is None:
+            raise Http404
+        return StepStatusForm(request.POST, instance=step)
+
+    return _post_to_case(
+        request,
+        case_pk,
+        "step_form",
+        make,
+        lambda case, form: services.save_step(request.user, case, _version(form), form.instance),  # type: ignore[attr-defined]
+        _("The plan has been saved."),
+    )
+
+
+@access.requires(PERSONAL)
+def phase(request: HttpRequest, case_pk: int) -> HttpResponse:
+    return _post_to_case(
+        request,
+        case_pk,
+        "phase_form",
+        lambda case: PhaseForm(request.POST),
+        lambda case, form: services.set_phase(request.user, case, form.cleaned_data["phase"]),
+        _("The phase has been changed."),
+    )
+
+
+@access.requires(PERSONAL)
+def extend(request: HttpRequest, case_pk: int) -> HttpResponse:
+    return _post_to_case(
+        request,
+        case_pk,
+        "extend_form",
+        lambda case: ExtendForm(request.POST),
+        lambda case, form: services.extend_time_limit(
+            request.user, case, form.cleaned_data["justification"]
+        ),
+        _("The time limit has been extended."),
+    )
+
+
+@access.requires(PERSONAL)
+def agreement(request: HttpRequest, case_pk: int) -> HttpResponse:
+    def save(case: Case, form: BaseForm) -> object:
+        data = form.cleaned_data
+        return services.record_agreement(
+            access.acting_user(request),
+            case,
+            on=data["on"],
+            how=data["how"],
+            copy_handed_over=data["copy_handed_over"],
+        )
+
+    return _post_to_case(
+        request,
+        case_pk,
+        "agreement_form",
+        lambda case: AgreementForm(request.POST),
+        save,
+        _("The agreement has been recorded."),
+    )
+
+
+@access.requires(PERSONAL)
+def review(request: HttpRequest, case_pk: int) -> HttpResponse:
+    def save(case: Case, form: BaseForm) -> object:
+        data = form.cleaned_data
+        return services.record_review(
+            access.acting_user(request),
+            case,
+            data["goal"],
+            on=data["on"],
+            counsellor_score=data["counsellor_score"],
+            client_score=data["client_score"],
+            comment=data["comment"],
+            at_closure=data["at_closure"],
+        )
+
+    return _post_to_case(
+        request,
+        case_pk,
+        "review_form",
+        lambda case: ReviewForm(request.POST, case=case),
+        save,
+        _("The review has been recorded."),
+    )
+
+
+@access.requires(PERSONAL)
+def close(request: HttpRequest, case_pk: int) -> HttpResponse:
+    def save(case: Case, form: BaseForm) -> object:
+        data = form.cleaned_data
+        return services.close_case(
+            request.user, case, reason=data["closure_reason"], summary=data["closure_summary"]
+        )
+
+    return _post_to_case(
+        request,
+        case_pk,
+        "close_form",
+        lambda case: CloseForm(request.POST, instance=Case.objects.get(pk=case.pk)),
+        save,
+        _("The case has been closed."),
+    )
+
+
+@access.requires(PERSONAL)
+def reopen(request: HttpRequest, case_pk: int) -> HttpResponse:
+    return _post_to_case(
+        request,
+        case_pk,
+        "reopen_form",
+        lambda case: ReopenForm(request.POST),
+        lambda case, form: services.reopen_case(request.user, case, form.cleaned_data["why"]),
+        _("The case has been reopened."),
+    )
+
+
+@access.requires(PERSONAL)
+def assessment(request: HttpRequest, case_pk: int) -> HttpResponse:
+    case = queries.get_case_for(request.user, case_pk)
+    form = AssessmentForm(request.POST or None, instance=case.assessment)
+    if request.method == "POST" and form.is_valid():
+        services.save_assessment(request.user, form.instance)
+        messages.success(request, _("The profile has been saved."))
+        return redirect("cases:detail", case_pk=case.pk)
+    return render(request, "cases/assessment.html", {"case": case, "form": form})
+
+
+@access.requires(PERSONAL)
+def revisions(request: HttpRequest, case_pk: int) -> HttpResponse:
+    """Two plan revisions side by side as the lines that changed."""
+    case = queries.get_case_for(request.user, case_pk)
+    numbers = sorted(case.revisions.values_list("number", flat=True))
+    chosen = {}
+    for key, default in (
+        ("a", numbers[-2] if len(numbers) > 1 else 0),
+        ("b", numbers[-1] if numbers else 0),
+    ):
+        try:
+            chosen[key] = int(request.GET.get(key, default))
+        except ValueError:
+            chosen[key] = default
+    snapshots = {r.number: r.snapshot for r in case.revisions.filter(number__in=chosen.values())}
+    changes = services.compare(snapshots.get(chosen["a"], {}), snapshots.get(chosen["b"], {}))
+    return render(
+        request,
+        "cases/revisions.html",
+        {
+            "case": case,
+            "numbers": numbers,
+            "a": chosen["a"],
+            "b": chosen["b"],
+            "changes": changes,
+            "revisions": case.revisions.select_related("author"),
+        },
+    )

@@ -1,0 +1,127 @@
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from lotse.cases.models import Case, Goal, Phase
+from lotse.core.models import Term
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate()
+
+
+def term(vocabulary, code):
+    return Term.objects.get(vocabulary=vocabulary, code=code)
+
+
+def test_opening_shows_the_check_and_asks_for_a_justification(world, client_for):
+    browser = client_for(world.counsellor_a)
+    url = f"/cases/open/{world.client_a.pk}/"
+    page = browser.get(url, {"programme": world.bw_im.pk})
+    assert page.status_code == 200
+    assert page.context["check"].outcome == "unknown"
+    assert "Anschlussunterbringung" in page.content.decode()
+    response = browser.post(url, {"programme": world.bw_im.pk, "counsellor": world.counsellor_a.pk})
+    assert "override_justification" in response.context["form"].errors
+    response = browser.post(
+        url,
+        {
+            "programme": world.bw_im.pk,
+            "counsellor": world.counsellor_a.pk,
+            "override_justification": "Umzug steht bevor",
+        },
+    )
+    case = Case.objects.get(client=world.client_a)
+    assert response.status_code == 302 and response["Location"] == f"/cases/{case.pk}/"
+
+
+def test_plan_goal_step_and_a_stale_save(world, client_for):
+    browser = client_for(world.counsellor_a)
+    case = world.case_a
+    url = f"/cases/{case.pk}/goals/"
+    goal = {
+        "version": case.version,
+        "field_of_action": term("field_of_action", "wohnen").pk,
+        "what": "Eigene Wohnung",
+        "indicator": "Mietvertrag",
+        "due_on": "2027-03-01",
+        "priority": "1",
+    }
+    assert browser.post(url, goal).status_code == 302
+    stale = browser.post(url, {**goal, "what": "Zweite Wohnung"})
+    assert stale.status_code == 409
+    assert any("Eigene Wohnung" in line for line in stale.context["conflict"].changes)
+    assert not Goal.objects.filter(what="Zweite Wohnung").exists()
+    new_goal = Goal.objects.get(what="Eigene Wohnung")
+    case.refresh_from_db()
+    response = browser.post(
+        f"/cases/{case.pk}/goals/{new_goal.pk}/steps/",
+        {
+            "version": case.version,
+            "actor": "service",
+            "what": "Wohnberatung",
+            "due_on": "2026-12-15",
+        },
+    )
+    assert response.status_code == 422 and "service_name" in response.context["step_form"].errors
+    page = browser.get(f"/cases/{case.pk}/revisions/", {"a": 2, "b": 3})
+    assert any("Eigene Wohnung" in line for line in page.context["changes"])
+
+
+def test_review_agreement_close_and_reopen_through_the_page(world, client_for):
+    browser = client_for(world.counsellor_a)
+    case = world.case_a
+    base = f"/cases/{case.pk}"
+    assert (
+        browser.post(
+            f"{base}/agreement/",
+            {"on": TODAY.isoformat(), "how": "written", "copy_handed_over": "on"},
+        ).status_code
+        == 302
+    )
+    response = browser.post(
+        f"{base}/close/",
+        {"closure_reason": term("closure_reason", "goals_reached").pk, "closure_summary": "Fertig"},
+    )
+    assert response.status_code == 422 and response.context["close_form"].non_field_errors()
+    assert (
+        browser.post(
+            f"{base}/reviews/",
+            {
+                "goal": world.goal_a.pk,
+                "on": TODAY.isoformat(),
+                "counsellor_score": "0",
+                "client_score": "1",
+                "at_closure": "on",
+            },
+        ).status_code
+        == 302
+    )
+    assert (
+        browser.post(
+            f"{base}/close/",
+            {
+                "closure_reason": term("closure_reason", "goals_reached").pk,
+                "closure_summary": "Fertig",
+            },
+        ).status_code
+        == 302
+    )
+    assert Case.objects.get(pk=case.pk).phase == Phase.CLOSED
+    assert browser.post(f"{base}/reopen/", {"why": "Neuer Bedarf"}).status_code == 302
+    assert Case.objects.get(pk=case.pk).phase == Phase.IMPLEMENTATION
+
+
+def test_a_future_review_date_is_refused_and_kept(world, client_for):
+    response = client_for(world.counsellor_a).post(
+        f"/cases/{world.case_a.pk}/reviews/",
+        {
+            "goal": world.goal_a.pk,
+            "on": (TODAY + dt.timedelta(days=2)).isoformat(),
+            "counsellor_score": "2",
+            "comment": "Gut",
+        },
+    )
+    assert response.status_code == 422
+    assert "on" in response.context["review_form"].errors
+    assert "Gut</textarea>" in response.content.decode()
