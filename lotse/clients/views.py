@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from lotse.cases import queries as case_queries
 from lotse.clients import queries, services
 from lotse.clients.forms import (
     RECORD_FORMS,
@@ -54,6 +55,8 @@ def client_list(request: HttpRequest) -> HttpResponse:
     context = {"form": form, "query": query, "hits": hits, "recent": clients if not query else []}
     if request.headers.get("HX-Request"):
         return render(request, "clients/_results.html", context)
+    context["reviews_due"] = case_queries.reviews_due(request.user)
+    context["near_limit"] = case_queries.near_time_limit(request.user)
     return render(request, "clients/list.html", context)
 
 

@@ -125,3 +125,18 @@ def test_a_future_review_date_is_refused_and_kept(world, client_for):
     assert response.status_code == 422
     assert "on" in response.context["review_form"].errors
     assert "Gut</textarea>" in response.content.decode()
+
+
+def test_reviews_due_and_time_limits_are_listed(world, client_for):
+    from lotse.cases import services
+
+    case = world.case_a
+    Case.objects.filter(pk=case.pk).update(
+        opened_on=TODAY - dt.timedelta(days=400), limit_until=TODAY + dt.timedelta(days=30)
+    )
+    page = client_for(world.counsellor_a).get("/clients/")
+    assert [d.case for d in page.context["reviews_due"]] == [case]
+    assert page.context["near_limit"] == [case]
+    services.record_review(world.counsellor_a, case, world.goal_a, on=TODAY, counsellor_score=0)
+    assert client_for(world.counsellor_a).get("/clients/").context["reviews_due"] == []
+    assert client_for(world.counsellor_b).get("/clients/").context["near_limit"] == []
