@@ -2,7 +2,8 @@
 PY := .venv/bin/python
 VENV_STAMP := .venv/.lotse-installed
 NODE_STAMP := node_modules/.lotse-installed
-MO := lotse/locale/de/LC_MESSAGES/django.mo
+# Every catalogue: the interface (django) and the printed plan's labels (plan).
+MO := $(patsubst %.po,%.mo,$(wildcard lotse/locale/*/LC_MESSAGES/*.po))
 PYTEST_ARGS ?= -n 2
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 export LOTSE_DATA_DIR ?= $(CURDIR)/var
@@ -19,7 +20,7 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-$(MO): lotse/locale/de/LC_MESSAGES/django.po $(VENV_STAMP)
+%.mo: %.po $(VENV_STAMP)
 	.venv/bin/pybabel compile --statistics -i $< -o $@
 
 # The demo: SQLite file under var/, demo data, logins printed, served on port 8000.

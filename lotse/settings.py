@@ -171,4 +171,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOTSE_LOG_LEVEL", "INFO")},
+    # fontTools reports every font subset at INFO while PDFs are made.
+    "loggers": {"fontTools": {"level": "WARNING"}},
 }

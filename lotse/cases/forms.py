@@ -60,8 +60,12 @@ class GoalForm(VersionedForm):
 class StepForm(VersionedForm):
     class Meta:
         model = Step
-        fields = ["actor", "service_name", "what", "due_on"]
+        fields = ["goal", "actor", "service_name", "what", "due_on"]
         widgets = {"what": forms.Textarea(attrs={"rows": 2, "dir": "auto"}), "due_on": DATE}
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field_of(self, "goal", forms.ModelChoiceField).queryset = case.goals.all()
 
 
 class GoalStatusForm(VersionedForm):

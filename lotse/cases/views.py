@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lotse.cases import plan_pdf as plan_pdf_module
 from lotse.cases import queries, services
 from lotse.cases.forms import (
     AgreementForm,
@@ -78,6 +79,7 @@ def open_case(request: HttpRequest, client_pk: int) -> HttpResponse:
 
 
 def _case_context(request: HttpRequest, case: Case, **forms: BaseForm) -> dict[str, Any]:
+    versioned = {"version": case.version}
     goals = list(case.goals.select_related("field_of_action").prefetch_related("steps", "reviews"))
     revisions = list(case.revisions.select_related("author"))
     return {
@@ -90,15 +92,19 @@ def _case_context(request: HttpRequest, case: Case, **forms: BaseForm) -> dict[s
         "next_review": case.next_review_due(
             max((r.on for g in goals for r in g.reviews.all()), default=None)
         ),
-        "goal_form": forms.get("goal_form") or GoalForm(initial={"version": case.version}),
-        "step_form": forms.get("step_form") or StepForm(initial={"version": case.version}),
-        "phase_form": forms.get("phase_form") or PhaseForm(initial={"phase": case.phase}),
-        "extend_form": forms.get("extend_form") or ExtendForm(),
-        "agreement_form": forms.get("agreement_form") or AgreementForm(),
-        "review_form": forms.get("review_form") or ReviewForm(case=case),
-        "close_form": forms.get("close_form") or CloseForm(instance=case),
-        "reopen_form": forms.get("reopen_form") or ReopenForm(),
+        "goal_form": forms.get("goal_form") or GoalForm(prefix="goal", initial=versioned),
+        "step_form": forms.get("step_form")
+        or StepForm(prefix="step", initial=versioned, case=case),
+        "phase_form": forms.get("phase_form")
+        or PhaseForm(prefix="phase", initial={"phase": case.phase}),
+        "extend_form": forms.get("extend_form") or ExtendForm(prefix="extend"),
+        "agreement_form": forms.get("agreement_form") or AgreementForm(prefix="agreement"),
+        "review_form": forms.get("review_form") or ReviewForm(prefix="review", case=case),
+        "close_form": forms.get("close_form") or CloseForm(prefix="close", instance=case),
+        "reopen_form": forms.get("reopen_form") or ReopenForm(prefix="reopen"),
         "conflict": getattr(request, "plan_conflict", None),
+        "pdf_languages": plan_pdf_module.LANGUAGES.items(),
+        "pdf_language": plan_pdf_module.client_language(case),
         "goal_statuses": Goal.Status.choices,
         "step_statuses": Step.Status.choices,
     }
@@ -154,25 +160,20 @@ def goal_add(request: HttpRequest, case_pk: int) -> HttpResponse:
         request,
         case_pk,
         "goal_form",
-        lambda case: GoalForm(request.POST),
+        lambda case: GoalForm(request.POST, prefix="goal"),
         lambda case, form: services.save_goal(request.user, case, _version(form), _unsaved(form)),
         _("The goal has been added to the plan."),
     )
 
 
 @access.requires(PERSONAL)
-def step_add(request: HttpRequest, case_pk: int, goal_pk: int) -> HttpResponse:
-    def save(case: Case, form: BaseForm) -> object:
-        step = _unsaved(form)
-        step.goal = _goal(case, goal_pk)
-        return services.save_step(request.user, case, _version(form), step)
-
+def step_add(request: HttpRequest, case_pk: int) -> HttpResponse:
     return _post_to_case(
         request,
         case_pk,
         "step_form",
-        lambda case: StepForm(request.POST),
-        save,
+        lambda case: StepForm(request.POST, prefix="step", case=case),
+        lambda case, form: services.save_step(request.user, case, _version(form), _unsaved(form)),
         _("The step has been added."),
     )
 
@@ -220,7 +221,7 @@ def phase(request: HttpRequest, case_pk: int) -> HttpResponse:
         request,
         case_pk,
         "phase_form",
-        lambda case: PhaseForm(request.POST),
+        lambda case: PhaseForm(request.POST, prefix="phase"),
         lambda case, form: services.set_phase(request.user, case, form.cleaned_data["phase"]),
         _("The phase has been changed."),
     )
@@ -232,7 +233,7 @@ def extend(request: HttpRequest, case_pk: int) -> HttpResponse:
         request,
         case_pk,
         "extend_form",
-        lambda case: ExtendForm(request.POST),
+        lambda case: ExtendForm(request.POST, prefix="extend"),
         lambda case, form: services.extend_time_limit(
             request.user, case, form.cleaned_data["justification"]
         ),
@@ -256,7 +257,7 @@ def agreement(request: HttpRequest, case_pk: int) -> HttpResponse:
         request,
         case_pk,
         "agreement_form",
-        lambda case: AgreementForm(request.POST),
+        lambda case: AgreementForm(request.POST, prefix="agreement"),
         save,
         _("The agreement has been recorded."),
     )
@@ -281,7 +282,7 @@ def review(request: HttpRequest, case_pk: int) -> HttpResponse:
         request,
         case_pk,
         "review_form",
-        lambda case: ReviewForm(request.POST, case=case),
+        lambda case: ReviewForm(request.POST, prefix="review", case=case),
         save,
         _("The review has been recorded."),
     )
@@ -299,7 +300,7 @@ def close(request: HttpRequest, case_pk: int) -> HttpResponse:
         request,
         case_pk,
         "close_form",
-        lambda case: CloseForm(request.POST, instance=Case.objects.get(pk=case.pk)),
+        lambda case: CloseForm(request.POST, prefix="close", instance=Case.objects.get(pk=case.pk)),
         save,
         _("The case has been closed."),
     )
@@ -311,7 +312,7 @@ def reopen(request: HttpRequest, case_pk: int) -> HttpResponse:
         request,
         case_pk,
         "reopen_form",
-        lambda case: ReopenForm(request.POST),
+        lambda case: ReopenForm(request.POST, prefix="reopen"),
         lambda case, form: services.reopen_case(request.user, case, form.cleaned_data["why"]),
         _("The case has been reopened."),
     )
@@ -356,3 +357,19 @@ def revisions(request: HttpRequest, case_pk: int) -> HttpResponse:
             "revisions": case.revisions.select_related("author"),
         },
     )
+
+
+@access.requires(PERSONAL)
+def plan_pdf(request: HttpRequest, case_pk: int) -> HttpResponse:
+    """The plan on paper, labels in German and the client's (or a chosen) language."""
+    case = queries.get_case_for(request.user, case_pk)
+    language = request.GET.get("language") or plan_pdf_module.client_language(case)
+    if language not in plan_pdf_module.LANGUAGES:
+        raise Http404
+    record_access(request.user, case.client, "plan-pdf")
+    response = HttpResponse(plan_pdf_module.render(case, language), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'inline; filename="integrationsplan-{case.pk}-{language}.pdf"'
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

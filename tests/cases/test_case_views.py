@@ -40,27 +40,28 @@ def test_plan_goal_step_and_a_stale_save(world, client_for):
     case = world.case_a
     url = f"/cases/{case.pk}/goals/"
     goal = {
-        "version": case.version,
-        "field_of_action": term("field_of_action", "wohnen").pk,
-        "what": "Eigene Wohnung",
-        "indicator": "Mietvertrag",
-        "due_on": "2027-03-01",
-        "priority": "1",
+        "goal-version": case.version,
+        "goal-field_of_action": term("field_of_action", "wohnen").pk,
+        "goal-what": "Eigene Wohnung",
+        "goal-indicator": "Mietvertrag",
+        "goal-due_on": "2027-03-01",
+        "goal-priority": "1",
     }
     assert browser.post(url, goal).status_code == 302
-    stale = browser.post(url, {**goal, "what": "Zweite Wohnung"})
+    stale = browser.post(url, {**goal, "goal-what": "Zweite Wohnung"})
     assert stale.status_code == 409
     assert any("Eigene Wohnung" in line for line in stale.context["conflict"].changes)
     assert not Goal.objects.filter(what="Zweite Wohnung").exists()
     new_goal = Goal.objects.get(what="Eigene Wohnung")
     case.refresh_from_db()
     response = browser.post(
-        f"/cases/{case.pk}/goals/{new_goal.pk}/steps/",
+        f"/cases/{case.pk}/steps/",
         {
-            "version": case.version,
-            "actor": "service",
-            "what": "Wohnberatung",
-            "due_on": "2026-12-15",
+            "step-version": case.version,
+            "step-goal": new_goal.pk,
+            "step-actor": "service",
+            "step-what": "Wohnberatung",
+            "step-due_on": "2026-12-15",
         },
     )
     assert response.status_code == 422 and "service_name" in response.context["step_form"].errors
@@ -75,24 +76,31 @@ def test_review_agreement_close_and_reopen_through_the_page(world, client_for):
     assert (
         browser.post(
             f"{base}/agreement/",
-            {"on": TODAY.isoformat(), "how": "written", "copy_handed_over": "on"},
+            {
+                "agreement-on": TODAY.isoformat(),
+                "agreement-how": "written",
+                "agreement-copy_handed_over": "on",
+            },
         ).status_code
         == 302
     )
     response = browser.post(
         f"{base}/close/",
-        {"closure_reason": term("closure_reason", "goals_reached").pk, "closure_summary": "Fertig"},
+        {
+            "close-closure_reason": term("closure_reason", "goals_reached").pk,
+            "close-closure_summary": "Fertig",
+        },
     )
     assert response.status_code == 422 and response.context["close_form"].non_field_errors()
     assert (
         browser.post(
             f"{base}/reviews/",
             {
-                "goal": world.goal_a.pk,
-                "on": TODAY.isoformat(),
-                "counsellor_score": "0",
-                "client_score": "1",
-                "at_closure": "on",
+                "review-goal": world.goal_a.pk,
+                "review-on": TODAY.isoformat(),
+                "review-counsellor_score": "0",
+                "review-client_score": "1",
+                "review-at_closure": "on",
             },
         ).status_code
         == 302
@@ -101,14 +109,14 @@ def test_review_agreement_close_and_reopen_through_the_page(world, client_for):
         browser.post(
             f"{base}/close/",
             {
-                "closure_reason": term("closure_reason", "goals_reached").pk,
-                "closure_summary": "Fertig",
+                "close-closure_reason": term("closure_reason", "goals_reached").pk,
+                "close-closure_summary": "Fertig",
             },
         ).status_code
         == 302
     )
     assert Case.objects.get(pk=case.pk).phase == Phase.CLOSED
-    assert browser.post(f"{base}/reopen/", {"why": "Neuer Bedarf"}).status_code == 302
+    assert browser.post(f"{base}/reopen/", {"reopen-why": "Neuer Bedarf"}).status_code == 302
     assert Case.objects.get(pk=case.pk).phase == Phase.IMPLEMENTATION
 
 
@@ -116,10 +124,10 @@ def test_a_future_review_date_is_refused_and_kept(world, client_for):
     response = client_for(world.counsellor_a).post(
         f"/cases/{world.case_a.pk}/reviews/",
         {
-            "goal": world.goal_a.pk,
-            "on": (TODAY + dt.timedelta(days=2)).isoformat(),
-            "counsellor_score": "2",
-            "comment": "Gut",
+            "review-goal": world.goal_a.pk,
+            "review-on": (TODAY + dt.timedelta(days=2)).isoformat(),
+            "review-counsellor_score": "2",
+            "review-comment": "Gut",
         },
     )
     assert response.status_code == 422
