@@ -101,17 +101,16 @@ class PlanPDF(FPDF):
 
     def heading(self, text: str) -> None:
         self.set_font("NotoSans", "B", 13)
-        self.cell(0, 9, both(text, self.language), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.cell(0, 9, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.set_font("NotoSans", size=10)
 
-    def rows(self, rows: list[tuple[str, str]]) -> None:
+    def rows(self, rows: list[tuple[Label, str]]) -> None:
         """Label (German, client's language) and value, one row each."""
         align = "RIGHT" if self.language in RIGHT_TO_LEFT else "LEFT"
         with self.table(
             col_widths=(30, 35, 55), text_align=("LEFT", align, "LEFT"), first_row_as_headings=False
         ) as table:
-            for text, value in rows:
-                found = label(text, self.language)
+            for found, value in rows:
                 row = table.row()
                 row.cell(found.german)
                 row.cell(found.translated)
@@ -120,76 +119,89 @@ class PlanPDF(FPDF):
 
 
 def both(text: str, language: str) -> str:
+    """'German / translated' for one label."""
     found = label(text, language)
     return f"{found.german} / {found.translated}"
 
 
-def render(case: Case, language: str) -> bytes:
-    """The current plan of `case` as a PDF with labels in German and `language`."""
+@dataclass(frozen=True)
+class Section:
+    heading: str  # "German / translated"
+    rows: list[tuple[Label, str]]
+
+
+def sections(case: Case, language: str) -> list[Section]:
+    """The plan's content, shared by the PDF and the print view."""
     if language not in LANGUAGES:
         raise ValueError(language)
+
+    def rows(pairs: list[tuple[str, str]]) -> list[tuple[Label, str]]:
+        return [(label(text, language), value) for text, value in pairs]
+
     client = case.client
     revision = case.revisions.order_by("-number").first()
-    pdf = PlanPDF(language)
-    pdf.add_page()
-    pdf.heading("Integration plan")
-    pdf.rows(
-        [
-            ("Client", str(client)),
-            ("Date of birth", client.birth_date_display or "–"),
-            ("Counselling office", str(case.office)),
-            ("Counsellor", str(case.counsellor)),
-            ("Programme", case.programme.name),
-            ("Case opened on", f"{case.opened_on:%d.%m.%Y}"),
-            ("Plan as of", f"{revision.created_at:%d.%m.%Y}" if revision else "–"),
-            ("Revision", str(revision.number) if revision else "–"),
-        ]
-    )
+    result = [
+        Section(
+            both("Integration plan", language),
+            rows(
+                [
+                    ("Client", str(client)),
+                    ("Date of birth", client.birth_date_display or "–"),
+                    ("Counselling office", str(case.office)),
+                    ("Counsellor", str(case.counsellor)),
+                    ("Programme", case.programme.name),
+                    ("Case opened on", f"{case.opened_on:%d.%m.%Y}"),
+                    ("Plan as of", f"{revision.created_at:%d.%m.%Y}" if revision else "–"),
+                    ("Revision", str(revision.number) if revision else "–"),
+                ]
+            ),
+        )
+    ]
     goals: list[Goal] = list(case.goals.select_related("field_of_action").prefetch_related("steps"))
     for goal in goals:
-        pdf.heading("Goal")
-        field = goal.field_of_action.label_de
-        pdf.rows(
-            [
-                ("Field of action", both(field, language)),
-                ("Goal", goal.what),
-                ("How we will know", goal.indicator),
-                ("By when", f"{goal.due_on:%d.%m.%Y}"),
-                ("Priority", both(PRIORITIES.get(goal.priority, "Medium"), language)),
-                ("Status", both(STATUSES[goal.status], language)),
-            ]
-        )
+        pairs = [
+            ("Field of action", both(goal.field_of_action.label_de, language)),
+            ("Goal", goal.what),
+            ("How we will know", goal.indicator),
+            ("By when", f"{goal.due_on:%d.%m.%Y}"),
+            ("Priority", both(PRIORITIES.get(goal.priority, "Medium"), language)),
+            ("Status", both(STATUSES[goal.status], language)),
+        ]
         for step in goal.steps.all():
             who = both(STEP_ACTORS[Step.Actor(step.actor)], language)
             if step.service_name:
                 who += f" ({step.service_name})"
-            pdf.rows(
-                [
-                    ("Who", who),
-                    ("What", step.what),
-                    ("Due on", f"{step.due_on:%d.%m.%Y}"),
-                    ("Status", both(STATUSES[step.status], language)),
-                ]
-            )
-    pdf.heading("Agreement")
-    voluntary = label(
-        "This integration agreement is voluntary. Refusing it has no disadvantages.", language
-    )
+            pairs += [
+                ("Who", who),
+                ("What", step.what),
+                ("Due on", f"{step.due_on:%d.%m.%Y}"),
+                ("Status", both(STATUSES[step.status], language)),
+            ]
+        result.append(Section(both("Goal", language), rows(pairs)))
+    return result
+
+
+VOLUNTARY = "This integration agreement is voluntary. Refusing it has no disadvantages."
+SIGNATURES = ("Agreed on", "Signature of the client", "Signature of the counsellor")
+
+
+def render(case: Case, language: str) -> bytes:
+    """The current plan of `case` as a PDF with labels in German and `language`."""
+    pdf = PlanPDF(language)
+    pdf.add_page()
+    for section in sections(case, language):
+        pdf.heading(section.heading)
+        pdf.rows(section.rows)
+    pdf.heading(both("Agreement", language))
+    voluntary = label(VOLUNTARY, language)
     pdf.multi_cell(0, 6, voluntary.german, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.multi_cell(
-        0,
-        6,
-        voluntary.translated,
-        align="R" if language in RIGHT_TO_LEFT else "L",
-        new_x=XPos.LMARGIN,
-        new_y=YPos.NEXT,
-    )
+    align = "R" if language in RIGHT_TO_LEFT else "L"
+    pdf.multi_cell(0, 6, voluntary.translated, align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(12)
-    for text in ("Agreed on", "Signature of the client", "Signature of the counsellor"):
+    for text in SIGNATURES:
         line = f"{both(text, language)}: ______________________________"
         pdf.cell(0, 8, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font("NotoSans", size=8)
-    pdf.cell(
-        0, 8, both("Free text is shown as written.", language), new_x=XPos.LMARGIN, new_y=YPos.NEXT
-    )
+    note = both("Free text is shown as written.", language)
+    pdf.cell(0, 8, note, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     return bytes(pdf.output())

@@ -19,4 +19,5 @@ urlpatterns = [
     path("<int:case_pk>/reopen/", views.reopen, name="reopen"),
     path("<int:case_pk>/revisions/", views.revisions, name="revisions"),
     path("<int:case_pk>/plan.pdf", views.plan_pdf, name="plan_pdf"),
+    path("<int:case_pk>/plan/", views.plan_print, name="plan_print"),
 ]

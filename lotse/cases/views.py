@@ -373,3 +373,28 @@ def plan_pdf(request: HttpRequest, case_pk: int) -> HttpResponse:
     )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@access.requires(PERSONAL)
+def plan_print(request: HttpRequest, case_pk: int) -> HttpResponse:
+    """The same plan as the PDF, as a page to print from the browser."""
+    case = queries.get_case_for(request.user, case_pk)
+    language = request.GET.get("language") or plan_pdf_module.client_language(case)
+    if language not in plan_pdf_module.LANGUAGES:
+        raise Http404
+    record_access(request.user, case.client, "plan-print")
+    voluntary = plan_pdf_module.label(plan_pdf_module.VOLUNTARY, language)
+    signatures = [plan_pdf_module.both(t, language) for t in plan_pdf_module.SIGNATURES]
+    return render(
+        request,
+        "cases/plan_print.html",
+        {
+            "case": case,
+            "language": language,
+            "rtl": language in plan_pdf_module.RIGHT_TO_LEFT,
+            "sections": plan_pdf_module.sections(case, language),
+            "agreement": plan_pdf_module.both("Agreement", language),
+            "voluntary": voluntary,
+            "signatures": signatures,
+        },
+    )

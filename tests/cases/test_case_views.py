@@ -148,3 +148,51 @@ def test_reviews_due_and_time_limits_are_listed(world, client_for):
     services.record_review(world.counsellor_a, case, world.goal_a, on=TODAY, counsellor_score=0)
     assert client_for(world.counsellor_a).get("/clients/").context["reviews_due"] == []
     assert client_for(world.counsellor_b).get("/clients/").context["near_limit"] == []
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_counsellors_save_the_plan_at_the_same_moment(world, client_for):
+    """Two real requests in parallel, each in its own thread and database connection."""
+    import threading
+
+    from django.db import connections
+
+    case = world.case_a
+    seen = Case.objects.get(pk=case.pk).version
+    browsers = [client_for(world.counsellor_a), client_for(world.team_lead_a)]
+    barrier = threading.Barrier(2)
+    results = {}
+
+    def save(index, what):
+        try:
+            barrier.wait(timeout=10)
+            response = browsers[index].post(
+                f"/cases/{case.pk}/goals/",
+                {
+                    "goal-version": seen,
+                    "goal-field_of_action": term("field_of_action", "arbeit").pk,
+                    "goal-what": what,
+                    "goal-indicator": "Vertrag",
+                    "goal-due_on": "2027-01-31",
+                    "goal-priority": "2",
+                },
+            )
+            results[what] = (
+                response.status_code,
+                response.context["conflict"] if response.status_code == 409 else None,
+            )
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=save, args=(i, w)) for i, w in enumerate(["Praktikum", "Minijob"])
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(code for code, _ in results.values()) == [302, 409], results
+    winner = next(what for what, (code, _) in results.items() if code == 302)
+    conflict = next(c for code, c in results.values() if code == 409)
+    assert any(winner in line for line in conflict.changes)
+    assert Goal.objects.filter(what__in=["Praktikum", "Minijob"]).count() == 1

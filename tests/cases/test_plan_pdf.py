@@ -83,3 +83,15 @@ def test_the_plan_pdf_in_the_clients_language(world, client_for, language):
         .status_code
         == 404
     )
+
+
+@pytest.mark.django_db
+def test_the_print_view_shows_the_same_labels(world, client_for):
+    response = client_for(world.counsellor_a).get(
+        f"/cases/{world.case_a.pk}/plan/", {"language": "ar"}
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'lang="ar" dir="rtl"' in page
+    assert plan_pdf.label("How we will know", "ar").translated in page
+    assert world.goal_a.what in page
