@@ -95,6 +95,11 @@ def test_duplicate_warning_and_office_contacts_are_accessible(al_hassan, demo_ca
         f"/clients/{client.pk}/merge/",
         f"/clients/{client.pk}/edit/",
         f"/clients/{client.pk}/add/household/",
+        f"/cases/open/{client.pk}/",
+        f"/cases/{demo_case.pk}/",
+        f"/cases/{demo_case.pk}/revisions/",
+        f"/cases/{demo_case.pk}/assessment/",
+        f"/cases/{demo_case.pk}/plan/?language=ar",
     ]:
         page.goto(url)
         problems[url] = axe_violations(page)
