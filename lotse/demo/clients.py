@@ -298,15 +298,45 @@ GOALS = {
         "Anerkennungsbescheid liegt vor",
         "Unterlagen übersetzen lassen",
     ),
-    "wohnen": (
-        "Eigene Wohnung finden",
-        "Mietvertrag unterschrieben",
-        "Wohnberechtigungsschein beantragen",
+    "ausbildung": (
+        "Ausbildungsplatz als Pflegefachkraft",
+        "Ausbildungsvertrag liegt vor",
+        "Praktikum im Pflegeheim",
     ),
     "schule_kita": (
         "Kitaplatz für das jüngste Kind",
         "Betreuungsvertrag liegt vor",
         "Anmeldung im Kita-Portal",
+    ),
+    "wohnen": (
+        "Eigene Wohnung finden",
+        "Mietvertrag unterschrieben",
+        "Wohnberechtigungsschein beantragen",
+    ),
+    "gesundheit": (
+        "Hausärztliche Versorgung sichern",
+        "Hausarztpraxis gefunden",
+        "Krankenversicherungskarte beantragen",
+    ),
+    "aufenthalt": (
+        "Aufenthaltserlaubnis verlängern",
+        "Neuer Aufenthaltstitel liegt vor",
+        "Termin bei der Ausländerbehörde",
+    ),
+    "existenzsicherung": (
+        "Leistungen lückenlos sichern",
+        "Bewilligungsbescheid liegt vor",
+        "Weiterbewilligungsantrag stellen",
+    ),
+    "familie": (
+        "Familiennachzug vorbereiten",
+        "Visumantrag gestellt",
+        "Dokumente der Familie zusammenstellen",
+    ),
+    "teilhabe": (
+        "Anschluss an einen Verein",
+        "Nimmt regelmäßig teil",
+        "Probetraining im Sportverein",
     ),
 }
 
