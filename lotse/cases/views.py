@@ -32,16 +32,9 @@ from lotse.clients import queries as client_queries
 from lotse.clients.services import record_access
 from lotse.core import access
 from lotse.core.access import Capability
+from lotse.core.forms import apply_error
 
 PERSONAL = Capability.PERSONAL_DATA
-
-
-def _apply(form: BaseForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @access.requires(PERSONAL)
@@ -67,7 +60,7 @@ def open_case(request: HttpRequest, client_pk: int) -> HttpResponse:
                 justification=data["override_justification"],
             )
         except ValidationError as error:
-            _apply(form, error)
+            apply_error(form, error)
         else:
             messages.success(request, _("The case has been opened."))
             return redirect("cases:detail", case_pk=case.pk)
@@ -137,7 +130,7 @@ def _post_to_case(
             request.plan_conflict = conflict  # type: ignore[attr-defined]
             case.refresh_from_db()
         except ValidationError as error:
-            _apply(form, error)
+            apply_error(form, error)
         else:
             messages.success(request, done)
             return redirect("cases:detail", case_pk=case.pk)

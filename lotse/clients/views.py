@@ -26,19 +26,11 @@ from lotse.clients.forms import (
 from lotse.clients.models import Client, Consent
 from lotse.core import access
 from lotse.core.access import Capability
+from lotse.core.forms import apply_error
 from lotse.counselling.forms import ContactForm
 from lotse.counselling.models import Contact
 
 PERSONAL = Capability.PERSONAL_DATA
-
-
-def _apply(form: BaseForm, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form that caused it."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @access.requires(PERSONAL)
@@ -89,7 +81,7 @@ def client_create(request: HttpRequest) -> HttpResponse:
                         consent.client, consent.recorded_by = client, access.acting_user(request)
                         services.save_record(request.user, consent)
             except ValidationError as error:
-                _apply(form, error)
+                apply_error(form, error)
             else:
                 messages.success(request, _("The client has been registered."))
                 return redirect("clients:detail", client_pk=client.pk)
@@ -133,7 +125,7 @@ def client_edit(request: HttpRequest, client_pk: int) -> HttpResponse:
         try:
             services.save_client(request.user, form.instance)
         except ValidationError as error:
-            _apply(form, error)
+            apply_error(form, error)
         else:
             messages.success(request, _("The changes have been saved."))
             return redirect("clients:detail", client_pk=client.pk)
@@ -159,7 +151,7 @@ def record_add(request: HttpRequest, client_pk: int, kind: str) -> HttpResponse:
         try:
             services.save_record(request.user, record)
         except ValidationError as error:
-            _apply(form, error)
+            apply_error(form, error)
         else:
             messages.success(request, _("Saved."))
             return redirect("clients:detail", client_pk=client.pk)
@@ -195,7 +187,7 @@ def _post_to_file(
         try:
             save(client, form)
         except ValidationError as error:
-            _apply(form, error)
+            apply_error(form, error)
         else:
             messages.success(request, done)
             return redirect("clients:detail", client_pk=client.pk)
@@ -299,7 +291,7 @@ def client_merge(request: HttpRequest, client_pk: int) -> HttpResponse:
                 request.user, client, form.cleaned_data["duplicate"], form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            _apply(form, error)
+            apply_error(form, error)
         else:
             messages.success(request, _("The records have been merged."))
             return redirect("clients:detail", client_pk=client.pk)

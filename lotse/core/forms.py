@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from lotse.organisations.models import District, Office, Provider
@@ -16,6 +17,15 @@ def field_of(form: forms.BaseForm, name: str, kind: type[F]) -> F:
     if not isinstance(found, kind):
         raise TypeError(f"{name} is a {type(found).__name__}, not a {kind.__name__}")
     return found
+
+
+def apply_error(form: forms.BaseForm, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form whose input caused it."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
 
 
 class AuditFilterForm(forms.Form):
