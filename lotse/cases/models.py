@@ -37,6 +37,15 @@ def add_months(day: dt.date, months: int) -> dt.date:
     raise ValueError(day)  # pragma: no cover - unreachable
 
 
+class CaseRecord(PersonalRecord):
+    """Part of a case: audited under the case's office."""
+
+    case: Case
+
+    def audit_scope(self) -> dict[str, int | None]:
+        return {"office_id": self.case.office_id}
+
+
 class Phase(models.TextChoices):
     INTAKE = "intake", _("intake")
     ASSESSMENT = "assessment", _("assessment")
@@ -118,7 +127,7 @@ class Case(PersonalRecord, models.Model):
         return add_months(start, self.programme.review_interval_months)
 
 
-class Assessment(PersonalRecord, models.Model):
+class Assessment(CaseRecord, models.Model):
     """The profile drawn up in the assessment phase."""
 
     case = models.OneToOneField(Case, models.CASCADE, related_name="assessment")
@@ -143,11 +152,8 @@ class Assessment(PersonalRecord, models.Model):
     def __str__(self) -> str:
         return str(self.case)
 
-    def audit_scope(self) -> dict[str, int | None]:
-        return {"office_id": self.case.office_id}
 
-
-class Goal(PersonalRecord, models.Model):
+class Goal(CaseRecord, models.Model):
     """A SMART goal of the plan in one field of action."""
 
     class Status(models.TextChoices):
@@ -176,9 +182,6 @@ class Goal(PersonalRecord, models.Model):
 
     def __str__(self) -> str:
         return self.what[:80]
-
-    def audit_scope(self) -> dict[str, int | None]:
-        return {"office_id": self.case.office_id}
 
 
 class Step(PersonalRecord, models.Model):
@@ -217,7 +220,7 @@ class Step(PersonalRecord, models.Model):
             raise ValidationError({"service_name": _("Name the service.")})
 
 
-class PlanRevision(PersonalRecord, models.Model):
+class PlanRevision(CaseRecord, models.Model):
     """The whole plan as it was after a change: history, comparison, what was agreed."""
 
     case = models.ForeignKey(Case, models.CASCADE, related_name="revisions")
@@ -240,11 +243,8 @@ class PlanRevision(PersonalRecord, models.Model):
     def __str__(self) -> str:
         return f"{self.number}: {self.summary}"
 
-    def audit_scope(self) -> dict[str, int | None]:
-        return {"office_id": self.case.office_id}
 
-
-class Agreement(PersonalRecord, models.Model):
+class Agreement(CaseRecord, models.Model):
     """The voluntary integration agreement on a plan revision, or its refusal."""
 
     class How(models.TextChoices):
@@ -271,9 +271,6 @@ class Agreement(PersonalRecord, models.Model):
     def __str__(self) -> str:
         return f"{self.get_how_display()} {self.on:%d.%m.%Y}"
 
-    def audit_scope(self) -> dict[str, int | None]:
-        return {"office_id": self.case.office_id}
-
     def clean(self) -> None:
         if self.on and self.on > timezone.localdate():
             raise ValidationError({"on": _("This date lies in the future.")})
@@ -281,7 +278,7 @@ class Agreement(PersonalRecord, models.Model):
             raise ValidationError({"copy_handed_over": _("A refused plan is not handed over.")})
 
 
-class Review(PersonalRecord, models.Model):
+class Review(CaseRecord, models.Model):
     """Goal attainment scaling: −2 much less … +2 much more than expected."""
 
     SCALE = [
@@ -312,9 +309,6 @@ class Review(PersonalRecord, models.Model):
 
     def __str__(self) -> str:
         return f"{self.goal} {self.on:%d.%m.%Y}"
-
-    def audit_scope(self) -> dict[str, int | None]:
-        return {"office_id": self.case.office_id}
 
     def clean(self) -> None:
         errors: dict[str, Any] = {}

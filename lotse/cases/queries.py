@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Max, QuerySet
-from django.http import Http404
 from django.utils import timezone
 
-from lotse.cases.models import Case, Phase
+from lotse.cases.models import Case, Phase, add_months
 from lotse.clients.queries import clients_for
+from lotse.core import access
+from lotse.organisations.models import Programme
 
 
 def cases_for(user: Any) -> QuerySet[Case]:
@@ -19,10 +20,7 @@ def cases_for(user: Any) -> QuerySet[Case]:
 
 
 def get_case_for(user: Any, pk: Any) -> Case:
-    try:
-        return cases_for(user).select_related("client", "programme", "office").get(pk=pk)
-    except (Case.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return access.get_or_404(cases_for(user).select_related("client", "programme", "office"), pk=pk)
 
 
 @dataclass
@@ -51,7 +49,13 @@ def reviews_due(user: Any, today: dt.date | None = None) -> list[Due]:
 def near_time_limit(user: Any, today: dt.date | None = None) -> list[Case]:
     """Open cases inside the programme's warning period before the time limit."""
     today = today or timezone.localdate()
-    cases = cases_for(user).exclude(phase=Phase.CLOSED).exclude(limit_until=None)
+    # Only limits within the longest warning period any programme has can be due.
+    longest = Programme.objects.aggregate(m=Max("limit_warning_months"))["m"] or 0
+    cases = (
+        cases_for(user)
+        .exclude(phase=Phase.CLOSED)
+        .filter(limit_until__lte=add_months(today, longest))
+    )
     return sorted(
         (c for c in cases.select_related("client", "programme") if c.limit_warning(today)),
         key=lambda c: c.limit_until or today,

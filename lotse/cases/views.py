@@ -32,7 +32,7 @@ from lotse.clients import queries as client_queries
 from lotse.clients.services import record_access
 from lotse.core import access
 from lotse.core.access import Capability
-from lotse.core.forms import apply_error
+from lotse.core.forms import apply_error, save_posted
 
 PERSONAL = Capability.PERSONAL_DATA
 
@@ -123,17 +123,12 @@ def _post_to_case(
     if request.method != "POST":
         return redirect("cases:detail", case_pk=case.pk)
     form = make_form(case)
-    if form.is_valid():
-        try:
-            save(case, form)
-        except services.PlanConflict as conflict:
-            request.plan_conflict = conflict  # type: ignore[attr-defined]
-            case.refresh_from_db()
-        except ValidationError as error:
-            apply_error(form, error)
-        else:
-            messages.success(request, done)
+    try:
+        if save_posted(request, form, lambda: save(case, form), done):
             return redirect("cases:detail", case_pk=case.pk)
+    except services.PlanConflict as conflict:
+        request.plan_conflict = conflict  # type: ignore[attr-defined]
+        case.refresh_from_db()
     context = _case_context(request, case, **{form_key: form})
     return render(request, "cases/detail.html", context, status=422 if form.errors else 409)
 
@@ -172,10 +167,7 @@ def step_add(request: HttpRequest, case_pk: int) -> HttpResponse:
 
 
 def _goal(case: Case, pk: int) -> Goal:
-    goal = case.goals.filter(pk=pk).first()
-    if goal is None:
-        raise Http404
-    return goal
+    return access.get_or_404(case.goals.all(), pk=pk)
 
 
 @access.requires(PERSONAL)
@@ -193,9 +185,7 @@ def goal_status(request: HttpRequest, case_pk: int, goal_pk: int) -> HttpRespons
 @access.requires(PERSONAL)
 def step_status(request: HttpRequest, case_pk: int, step_pk: int) -> HttpResponse:
     def make(case: Case) -> BaseForm:
-        step = Step.objects.filter(pk=step_pk, goal__case=case).first()
-        if step is None:
-            raise Http404
+        step = access.get_or_404(Step.objects.filter(goal__case=case), pk=step_pk)
         return StepStatusForm(request.POST, instance=step)
 
     return _post_to_case(

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Q, QuerySet
-from django.http import Http404
 from django.utils import timezone
 
 from lotse.clients.lib.names import MATCH_THRESHOLD, keys, normalise, similarity
@@ -29,24 +28,15 @@ def clients_for(user: Any) -> QuerySet[Client]:
 
 
 def get_client_for(user: Any, pk: Any) -> Client:
-    try:
-        return clients_for(user).select_related("office", "preferred_channel").get(pk=pk)
-    except (Client.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return access.get_or_404(clients_for(user).select_related("office", "preferred_channel"), pk=pk)
 
 
-def get_document_for(user: Any, client: Client, pk: Any) -> Document:
-    try:
-        return client.documents.get(pk=pk)
-    except (Document.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+def get_document_for(client: Client, pk: Any) -> Document:
+    return access.get_or_404(client.documents.all(), pk=pk)
 
 
-def get_consent_for(user: Any, client: Client, pk: Any) -> Consent:
-    try:
-        return client.consents.get(pk=pk)
-    except (Consent.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+def get_consent_for(client: Client, pk: Any) -> Consent:
+    return access.get_or_404(client.consents.all(), pk=pk)
 
 
 @dataclass

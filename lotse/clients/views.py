@@ -26,7 +26,7 @@ from lotse.clients.forms import (
 from lotse.clients.models import Client, Consent
 from lotse.core import access
 from lotse.core.access import Capability
-from lotse.core.forms import apply_error
+from lotse.core.forms import apply_error, save_posted
 from lotse.counselling.forms import ContactForm
 from lotse.counselling.models import Contact
 
@@ -121,16 +121,14 @@ def client_detail(request: HttpRequest, client_pk: int) -> HttpResponse:
 def client_edit(request: HttpRequest, client_pk: int) -> HttpResponse:
     client = queries.get_client_for(request.user, client_pk)
     form = ClientForm(request.POST or None, instance=client)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.save_client(request.user, form.instance)
-        except ValidationError as error:
-            apply_error(form, error)
-        else:
-            messages.success(request, _("The changes have been saved."))
-            return redirect("clients:detail", client_pk=client.pk)
-    else:
-        services.record_access(request.user, client, "edit")
+
+    def save() -> object:
+        return services.save_client(request.user, form.instance)
+
+    done = _("The changes have been saved.")
+    if request.method == "POST" and save_posted(request, form, save, done):
+        return redirect("clients:detail", client_pk=client.pk)
+    services.record_access(request.user, client, "edit")  # the form shows the file's data
     return render(request, "clients/edit.html", {"client": client, "form": form})
 
 
@@ -143,18 +141,16 @@ def record_add(request: HttpRequest, client_pk: int, kind: str) -> HttpResponse:
     form_class, title = RECORD_FORMS[kind]
     form = form_class(request.POST or None)
     limit_record_form(form, client)
-    if request.method == "POST" and form.is_valid():
-        record = form.save(commit=False)
-        record.client = client
-        if isinstance(record, Consent):
-            record.recorded_by = access.acting_user(request)
-        try:
-            services.save_record(request.user, record)
-        except ValidationError as error:
-            apply_error(form, error)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("clients:detail", client_pk=client.pk)
+    record = form.instance
+    record.client = client
+    if isinstance(record, Consent):
+        record.recorded_by = access.acting_user(request)
+
+    def save() -> object:
+        return services.save_record(request.user, record)
+
+    if request.method == "POST" and save_posted(request, form, save, _("Saved.")):
+        return redirect("clients:detail", client_pk=client.pk)
     return render(
         request, "clients/record_form.html", {"client": client, "form": form, "title": title}
     )
@@ -163,7 +159,7 @@ def record_add(request: HttpRequest, client_pk: int, kind: str) -> HttpResponse:
 @access.requires(PERSONAL)
 def consent_withdraw(request: HttpRequest, client_pk: int, consent_pk: int) -> HttpResponse:
     client = queries.get_client_for(request.user, client_pk)
-    consent = queries.get_consent_for(request.user, client, consent_pk)
+    consent = queries.get_consent_for(client, consent_pk)
     if request.method == "POST" and consent.withdrawn_on is None:
         services.withdraw_consent(request.user, consent)
         messages.success(request, _("The consent has been withdrawn as of today."))
@@ -183,14 +179,8 @@ def _post_to_file(
     if request.method != "POST":
         return redirect("clients:detail", client_pk=client.pk)
     form = make_form(client)
-    if form.is_valid():
-        try:
-            save(client, form)
-        except ValidationError as error:
-            apply_error(form, error)
-        else:
-            messages.success(request, done)
-            return redirect("clients:detail", client_pk=client.pk)
+    if save_posted(request, form, lambda: save(client, form), done):
+        return redirect("clients:detail", client_pk=client.pk)
     context = _file_context(request, client, **{form_key: form})
     return render(request, "clients/detail.html", context, status=422)
 
@@ -248,7 +238,7 @@ def document_upload(request: HttpRequest, client_pk: int) -> HttpResponse:
 @access.requires(PERSONAL)
 def document_download(request: HttpRequest, client_pk: int, document_pk: int) -> FileResponse:
     client = queries.get_client_for(request.user, client_pk)
-    document = queries.get_document_for(request.user, client, document_pk)
+    document = queries.get_document_for(client, document_pk)
     services.record_download(request.user, document)
     extension = services.ALLOWED_DOCUMENTS.get(document.content_type, "bin")
     response = FileResponse(
@@ -285,15 +275,14 @@ def client_merge(request: HttpRequest, client_pk: int) -> HttpResponse:
         candidates=candidates,
         initial={"duplicate": hits[0].client.pk if hits else None},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.merge_clients(
-                request.user, client, form.cleaned_data["duplicate"], form.cleaned_data["reason"]
-            )
-        except ValidationError as error:
-            apply_error(form, error)
-        else:
-            messages.success(request, _("The records have been merged."))
-            return redirect("clients:detail", client_pk=client.pk)
+
+    def merge() -> object:
+        data = form.cleaned_data
+        return services.merge_clients(request.user, client, data["duplicate"], data["reason"])
+
+    if request.method == "POST" and save_posted(
+        request, form, merge, _("The records have been merged.")
+    ):
+        return redirect("clients:detail", client_pk=client.pk)
     services.record_listing(request.user, [h.client for h in hits], "merge")
     return render(request, "clients/merge.html", {"client": client, "form": form, "hits": hits})

@@ -158,7 +158,8 @@ def states_for(user: Any, capability: Capability) -> QuerySet[State]:
 M = TypeVar("M", bound=Model)
 
 
-def _get_or_404(queryset: QuerySet[M], **lookup: Any) -> M:
+def get_or_404(queryset: QuerySet[M], **lookup: Any) -> M:
+    """One object of an already scoped queryset; 404 for anything else, even bad ids."""
     try:
         return queryset.get(**lookup)
     except (ObjectDoesNotExist, ValueError, TypeError):
@@ -166,22 +167,22 @@ def _get_or_404(queryset: QuerySet[M], **lookup: Any) -> M:
 
 
 def get_office_for(user: Any, pk: Any, capability: Capability = C.VIEW_ORGANISATION) -> Office:
-    return _get_or_404(offices_for(user, capability).select_related("provider", "district"), pk=pk)
+    return get_or_404(offices_for(user, capability).select_related("provider", "district"), pk=pk)
 
 
 def get_provider_for(user: Any, pk: Any, capability: Capability = C.VIEW_ORGANISATION) -> Provider:
-    return _get_or_404(providers_for(user, capability), pk=pk)
+    return get_or_404(providers_for(user, capability), pk=pk)
 
 
 def get_district_for(user: Any, pk: Any, capability: Capability = C.VIEW_ORGANISATION) -> District:
-    return _get_or_404(districts_for(user, capability).select_related("state"), pk=pk)
+    return get_or_404(districts_for(user, capability).select_related("state"), pk=pk)
 
 
 def get_programme_for(user: Any, key: str) -> Programme:
     """Programme rules are public to every signed-in user."""
     if not has_capability(user, C.SIGNED_IN):
         raise Http404
-    return _get_or_404(Programme.objects.select_related("state"), key=key)
+    return get_or_404(Programme.objects.select_related("state"), key=key)
 
 
 View = Callable[..., HttpResponseBase]

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from lotse.organisations.models import District, Office, Provider
@@ -26,6 +29,25 @@ def apply_error(form: forms.BaseForm, error: ValidationError) -> None:
             form.add_error(name if name in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+def save_posted(
+    request: HttpRequest, form: forms.BaseForm, save: Callable[[], object], done: str
+) -> bool:
+    """Validate `form` and call the service in `save`; on success flash `done`.
+
+    False when the form or the service refused the input: the errors are then on the
+    form, which still holds everything that was typed.
+    """
+    if not form.is_valid():
+        return False
+    try:
+        save()
+    except ValidationError as error:
+        apply_error(form, error)
+        return False
+    messages.success(request, done)
+    return True
 
 
 class AuditFilterForm(forms.Form):

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -9,6 +7,7 @@ from django.utils.translation import gettext as _
 from lotse.clients import services
 from lotse.core import access
 from lotse.core.access import Capability
+from lotse.core.forms import save_posted
 from lotse.counselling.forms import OfficeContactForm
 from lotse.counselling.models import Contact
 
@@ -25,12 +24,12 @@ def office_contact(request: HttpRequest, group: bool) -> HttpResponse:
         group=group,
         instance=Contact(counsellor=access.acting_user(request)),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.log_contact(request.user, form.instance, form.cleaned_data["topics"])
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("The contact has been recorded."))
-            return redirect("clients:list")
+
+    def log() -> object:
+        return services.log_contact(request.user, form.instance, form.cleaned_data["topics"])
+
+    if request.method == "POST" and save_posted(
+        request, form, log, _("The contact has been recorded.")
+    ):
+        return redirect("clients:list")
     return render(request, "counselling/office_contact.html", {"form": form, "group": group})
