@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "lotse.clients",
     "lotse.counselling",
     "lotse.cases",
+    "lotse.network",
+    "lotse.staffing",
     "lotse.demo",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("clients/", include("lotse.clients.urls")),
     path("contacts/", include("lotse.counselling.urls")),
     path("cases/", include("lotse.cases.urls")),
+    path("network/", include("lotse.network.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin_site.urls),
 ]

@@ -9,6 +9,8 @@ class User(AbstractUser):
     """A person who signs in. What they may see follows from their memberships."""
 
     email = models.EmailField(_("email address"), blank=True)
+    # Mein Tag lists cases and referrals assigned to the user after this moment.
+    assignments_seen_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("user")

@@ -12,6 +12,7 @@ from lotse.cases.models import Agreement, Assessment, Case, Goal, Phase, Review,
 from lotse.clients.lib import codes
 from lotse.core.forms import field_of
 from lotse.organisations.models import Programme
+from lotse.organisations.queries import office_staff
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -30,14 +31,27 @@ class OpenCaseForm(forms.Form):
     def __init__(self, *args: Any, case_office: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field_of(self, "programme", forms.ModelChoiceField).queryset = case_office.programmes.all()
-        staff = User.objects.filter(
-            memberships__office=case_office, memberships__is_active=True
-        ).distinct()
+        staff = office_staff(case_office)
         field_of(self, "counsellor", forms.ModelChoiceField).queryset = staff
         field_of(self, "deputy", forms.ModelChoiceField).queryset = staff
         self.initial.setdefault("counsellor", user.pk)
         if case_office.programmes.count() == 1:
             self.initial.setdefault("programme", case_office.programmes.get().pk)
+
+
+class ReassignForm(forms.Form):
+    counsellor = forms.ModelChoiceField(User.objects.none(), label=_("New responsible counsellor"))
+    deputy = forms.ModelChoiceField(User.objects.none(), label=_("Deputy"), required=False)
+    why = forms.CharField(
+        label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        staff = office_staff(case.office)
+        field_of(self, "counsellor", forms.ModelChoiceField).queryset = staff
+        field_of(self, "deputy", forms.ModelChoiceField).queryset = staff
+        self.initial.setdefault("deputy", case.deputy_id)
 
 
 class VersionedForm(forms.ModelForm[Any]):

@@ -79,6 +79,11 @@ class Case(PersonalRecord, models.Model):
         related_name="deputy_cases",
         verbose_name=_("deputy"),
     )
+    # When and by whom the responsible counsellor was last set: new on their Mein Tag.
+    assigned_at = models.DateTimeField(_("assigned"), default=timezone.now, editable=False)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", null=True, editable=False
+    )
     phase = models.CharField(_("phase"), max_length=20, choices=Phase.choices, default=Phase.INTAKE)
     opened_on = models.DateField(_("opened on"))
     # The eligibility check as it was when the case was opened, with the reasons.

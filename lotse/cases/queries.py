@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Max, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
 from lotse.cases.models import Case, Phase, add_months
 from lotse.clients.queries import clients_for
 from lotse.core import access
-from lotse.organisations.models import Programme
+from lotse.organisations.models import Office, Programme
+from lotse.organisations.queries import office_staff
+from lotse.staffing.models import Position
 
 
 def cases_for(user: Any) -> QuerySet[Case]:
@@ -60,3 +64,82 @@ def near_time_limit(user: Any, today: dt.date | None = None) -> list[Case]:
         (c for c in cases.select_related("client", "programme") if c.limit_warning(today)),
         key=lambda c: c.limit_until or today,
     )
+
+
+@dataclass
+class Caseload:
+    """One counsellor's cases under one programme, set against the programme's ratio."""
+
+    counsellor: Any
+    programme: Programme
+    open_cases: int
+    persons_this_year: int
+    fte: Decimal
+    # What the ratio counts for this programme (None: counted outside the casework).
+    counted: int | None
+
+    @property
+    def capacity(self) -> Decimal | None:
+        """Persons the counsellor's share of positions carries under the ratio."""
+        if self.counted is None or not self.programme.ratio_persons_per_fte:
+            return None
+        return self.fte * self.programme.ratio_persons_per_fte
+
+    @property
+    def load(self) -> Decimal | None:
+        """Counted persons per full-time position (None without a position)."""
+        if self.counted is None or not self.fte:
+            return None
+        return (Decimal(self.counted) / self.fte).quantize(Decimal("0.1"))
+
+    @property
+    def over_ratio(self) -> bool:
+        capacity = self.capacity
+        return capacity is not None and self.counted is not None and self.counted > capacity
+
+
+def caseload(office: Office, today: dt.date | None = None) -> list[Caseload]:
+    """Per counsellor and programme of the office: open cases, persons in case
+    management this calendar year, the FTE of their current positions, the ratio."""
+    today = today or timezone.localdate()
+    year_start, year_end = dt.date(today.year, 1, 1), dt.date(today.year, 12, 31)
+    cases = Case.objects.filter(office=office)
+    open_counts = Counter(
+        cases.exclude(phase=Phase.CLOSED).values_list("counsellor_id", "programme_id")
+    )
+    in_year = (
+        cases.filter(opened_on__lte=year_end)
+        .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=year_start))
+        .values_list("counsellor_id", "programme_id", "client_id")
+        .distinct()
+    )
+    persons = Counter((counsellor, programme_id) for counsellor, programme_id, _client in in_year)
+    ftes: dict[tuple[int, int], Decimal] = {}
+    for holder, programme_id, fte in (
+        Position.objects.current(today)
+        .filter(office=office, holder__isnull=False)
+        .values_list("holder_id", "programme_id", "fte")
+    ):
+        ftes[(holder, programme_id)] = ftes.get((holder, programme_id), Decimal(0)) + fte
+    rows = []
+    for programme in office.programmes.order_by("short_name"):
+        for person in office_staff(office).order_by("last_name", "first_name"):
+            key = (person.pk, programme.pk)
+            if not (open_counts[key] or persons[key] or key in ftes):
+                continue
+            basis = programme.ratio_basis
+            counted = {
+                Programme.RatioBasis.CASE_MANAGEMENT_PERSONS_PER_YEAR: persons[key],
+                Programme.RatioBasis.CASE_MANAGEMENT_CASES: open_counts[key],
+            }.get(basis)
+            rows.append(
+                Caseload(
+                    counsellor=person,
+                    programme=programme,
+                    open_cases=open_counts[key],
+                    persons_this_year=persons[key],
+                    fte=ftes.get(key, Decimal(0)),
+                    counted=counted,
+                )
+            )
+    return rows

@@ -32,6 +32,7 @@ from lotse.core.lib.eligibility import Result, evaluate
 from lotse.core.models import Term
 from lotse.core.services import audited_save
 from lotse.organisations.models import Programme
+from lotse.organisations.queries import office_staff
 
 
 class PlanConflict(Exception):
@@ -106,6 +107,7 @@ def open_case(
         eligibility_checks=[{"text": c.text, "met": c.met} for c in result.checks],
         override_justification=justification.strip(),
         limit_until=add_months(opened_on, limit) if limit else None,
+        assigned_by=actor,
     )
     with transaction.atomic():
         audited_save(actor, case, personal=True)
@@ -313,4 +315,31 @@ def reopen_case(actor: Any, case: Case, why: str) -> Case:
     with transaction.atomic():
         audited_save(actor, case, personal=True, action="cases.case.reopened")
         audit.record(actor, "cases.case.reopen_reason", case, data={"why": why.strip(), **previous})
+    return case
+
+
+def reassign_case(actor: Any, case: Case, counsellor: Any, deputy: Any, why: str) -> Case:
+    """A team lead gives the case to another counsellor (and deputy) of the office; the
+    new counsellor finds it among the new cases on Mein Tag."""
+    staff = office_staff(case.office)
+    errors: dict[str, Any] = {}
+    if not staff.filter(pk=counsellor.pk).exists():
+        errors["counsellor"] = _("Only a counsellor of the case's office can take it over.")
+    if deputy is not None and not staff.filter(pk=deputy.pk).exists():
+        errors["deputy"] = _("Only a counsellor of the case's office can be the deputy.")
+    if deputy is not None and deputy.pk == counsellor.pk:
+        errors["deputy"] = _("The deputy must be someone else.")
+    if not why.strip():
+        errors["why"] = _("Please say why the case is reassigned.")
+    if errors:
+        raise ValidationError(errors)
+    previous = {"counsellor": case.counsellor_id, "deputy": case.deputy_id}
+    if case.counsellor_id != counsellor.pk:
+        case.assigned_at, case.assigned_by = timezone.now(), actor
+    case.counsellor, case.deputy = counsellor, deputy
+    with transaction.atomic():
+        audited_save(actor, case, personal=True, action="cases.case.reassigned")
+        audit.record(
+            actor, "cases.case.reassign_reason", case, data={"why": why.strip(), **previous}
+        )
     return case

@@ -5,6 +5,8 @@ from lotse.cases import views
 app_name = "cases"
 urlpatterns = [
     path("open/<int:client_pk>/", views.open_case, name="open"),
+    path("team/", views.team, name="team"),
+    path("<int:case_pk>/reassign/", views.reassign, name="reassign"),
     path("<int:case_pk>/", views.case_detail, name="detail"),
     path("<int:case_pk>/assessment/", views.assessment, name="assessment"),
     path("<int:case_pk>/phase/", views.phase, name="phase"),

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,14 +23,15 @@ from lotse.cases.forms import (
     GoalStatusForm,
     OpenCaseForm,
     PhaseForm,
+    ReassignForm,
     ReopenForm,
     ReviewForm,
     StepForm,
     StepStatusForm,
 )
-from lotse.cases.models import Case, Goal, Step
+from lotse.cases.models import Case, Goal, Phase, Step
 from lotse.clients import queries as client_queries
-from lotse.clients.services import record_access
+from lotse.clients.services import record_access, record_listing
 from lotse.core import access
 from lotse.core.access import Capability
 from lotse.core.forms import apply_error, save_posted
@@ -98,6 +100,9 @@ def _case_context(request: HttpRequest, case: Case, **forms: BaseForm) -> dict[s
         "conflict": getattr(request, "plan_conflict", None),
         "pdf_languages": plan_pdf_module.LANGUAGES.items(),
         "pdf_language": plan_pdf_module.client_language(case),
+        "can_reassign": access.offices_for(request.user, Capability.MANAGE_TEAM)
+        .filter(pk=case.office_id)
+        .exists(),
         "goal_statuses": Goal.Status.choices,
         "step_statuses": Step.Status.choices,
     }
@@ -381,3 +386,63 @@ def plan_print(request: HttpRequest, case_pk: int) -> HttpResponse:
             "signatures": signatures,
         },
     )
+
+
+@access.requires(Capability.MANAGE_TEAM)
+def team(request: HttpRequest) -> HttpResponse:
+    """Caseload per counsellor and programme against the programme's staffing ratio."""
+    offices = access.offices_for(request.user, Capability.MANAGE_TEAM).order_by("name")
+    office = (
+        access.get_or_404(offices, pk=request.GET["office"])
+        if request.GET.get("office")
+        else offices.first()
+    )
+    if office is None:
+        raise Http404
+    user = access.acting_user(request)
+    # Who holds which case is shown to those who may see the office's clients.
+    cases = None
+    if access.offices_for(user, PERSONAL).filter(pk=office.pk).exists():
+        cases = list(
+            queries.cases_for(user)
+            .filter(office=office)
+            .exclude(phase=Phase.CLOSED)
+            .select_related("client", "programme", "counsellor", "deputy")
+            .order_by("counsellor__last_name", "programme__short_name", "opened_on")
+        )
+        record_listing(user, [c.client for c in cases], "team")
+    return render(
+        request,
+        "cases/team.html",
+        {
+            "office": office,
+            "offices": offices,
+            "caseload": queries.caseload(office),
+            "cases": cases,
+        },
+    )
+
+
+@access.requires(Capability.MANAGE_TEAM)
+def reassign(request: HttpRequest, case_pk: int) -> HttpResponse:
+    case = queries.get_case_for(request.user, case_pk)
+    if (
+        not access.offices_for(request.user, Capability.MANAGE_TEAM)
+        .filter(pk=case.office_id)
+        .exists()
+    ):
+        raise Http404
+    form = ReassignForm(request.POST or None, case=case)
+
+    def save() -> object:
+        data = form.cleaned_data
+        return services.reassign_case(
+            request.user, case, data["counsellor"], data["deputy"], data["why"]
+        )
+
+    if request.method == "POST" and save_posted(
+        request, form, save, _("The case has been reassigned.")
+    ):
+        return redirect(f"{reverse('cases:team')}?office={case.office_id}")
+    record_access(request.user, case.client, "reassign")
+    return render(request, "cases/reassign.html", {"case": case, "form": form})

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from lotse.clients.lib import codes
 from lotse.clients.models import (
     AccommodationPeriod,
+    AsylumDecision,
     Client,
     ClientLanguage,
     Consent,
@@ -95,6 +96,26 @@ class ConsentForm(forms.ModelForm[Consent]):
             "valid_until": DATE,
             "recipients": forms.Textarea(attrs={"rows": 2}),
         }
+
+
+class DecisionForm(forms.ModelForm[AsylumDecision]):
+    class Meta:
+        model = AsylumDecision
+        fields = ["kind", "delivered_on"]
+        widgets = {"delivered_on": DATE}
+
+
+class DecisionDealtForm(forms.ModelForm[AsylumDecision]):
+    class Meta:
+        model = AsylumDecision
+        fields = ["dealt_with_on", "dealt_with_how"]
+        widgets = {"dealt_with_on": DATE}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["dealt_with_on"].required = True
+        self.fields["dealt_with_how"].required = True
+        self.initial.setdefault("dealt_with_on", timezone.localdate())
 
 
 class IntakeConsentForm(ConsentForm):
@@ -226,6 +247,7 @@ RECORD_FORMS: dict[str, tuple[type[forms.ModelForm[Any]], Any]] = {
     "need": (ProtectionNeedForm, _("Add a special protection need")),
     "household": (HouseholdMemberForm, _("Add a household member")),
     "consent": (ConsentForm, _("Record a consent")),
+    "decision": (DecisionForm, _("Record an asylum decision")),
 }
 
 

@@ -429,6 +429,19 @@ class Consent(PersonalRecord, models.Model):
             and (self.withdrawn_on is None or day < self.withdrawn_on)
         )
 
+    def recipient_lines(self) -> list[str]:
+        return [line.strip() for line in self.recipients.splitlines() if line.strip()]
+
+    def names_recipient(self, organisation: str) -> bool:
+        """Whether one of the named recipients is `organisation` (or part of its name,
+        e.g. "Diakonie" for "Diakonie Ludwigsburg, Schuldnerberatung")."""
+        wanted = " ".join(organisation.casefold().split())
+        for line in self.recipient_lines():
+            named = " ".join(line.casefold().split())
+            if len(named) >= 3 and (named in wanted or wanted in named):
+                return True
+        return False
+
     def clean(self) -> None:
         today = timezone.localdate()
         if self.given_on and self.given_on > today:
@@ -501,3 +514,86 @@ class WorkingNote(PersonalRecord, models.Model):
 
     def __str__(self) -> str:
         return self.text[:50]
+
+
+class DecisionKind(models.Model):
+    """The table of asylum decisions and the period for legal action against each.
+
+    Administrators edit it; `weeks` empty means no action is needed (e.g. recognition).
+    """
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    label_de = models.CharField(_("German label"), max_length=200)
+    label_en = models.CharField(_("English label"), max_length=200)
+    weeks = models.PositiveSmallIntegerField(
+        _("weeks for legal action"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(52)],
+    )
+    legal_basis = models.CharField(_("legal basis"), max_length=200, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("kind of asylum decision")
+        verbose_name_plural = _("kinds of asylum decision")
+        ordering = ["position", "label_de"]
+
+    def __str__(self) -> str:
+        return self.label_en if (get_language() or "de").startswith("en") else self.label_de
+
+
+class AsylumDecision(PersonalRecord, models.Model):
+    """A decision of the Federal Office (BAMF) and the deadline for legal action,
+    computed from the table when it is recorded and shown until it is dealt with."""
+
+    client = models.ForeignKey(Client, models.CASCADE, related_name="asylum_decisions")
+    kind = models.ForeignKey(
+        DecisionKind,
+        models.PROTECT,
+        related_name="+",
+        limit_choices_to={"is_active": True},
+        verbose_name=_("decision"),
+    )
+    delivered_on = models.DateField(
+        _("date of delivery"),
+        help_text=_("The date of delivery written on the envelope (Zustellungsurkunde)."),
+    )
+    deadline = models.DateField(_("deadline for legal action"), null=True, blank=True)
+    deadline_rule = models.CharField(_("how the deadline was computed"), max_length=300, blank=True)
+    dealt_with_on = models.DateField(_("dealt with on"), null=True, blank=True)
+    dealt_with_how = models.CharField(
+        _("how it was dealt with"),
+        max_length=300,
+        blank=True,
+        help_text=_("e.g. action filed by a lawyer, client decided against legal action"),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+
+    class Meta:
+        verbose_name = _("asylum decision")
+        verbose_name_plural = _("asylum decisions")
+        ordering = ["-delivered_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.delivered_on:%d.%m.%Y}"
+
+    @property
+    def open(self) -> bool:
+        """A deadline that still needs someone to act."""
+        return self.deadline is not None and self.dealt_with_on is None
+
+    def clean(self) -> None:
+        errors: dict[str, Any] = {}
+        today = timezone.localdate()
+        if self.delivered_on and self.delivered_on > today:
+            errors["delivered_on"] = _("This date lies in the future.")
+        if self.dealt_with_on and not self.dealt_with_how.strip():
+            errors["dealt_with_how"] = _("Say how it was dealt with.")
+        if self.dealt_with_on and self.delivered_on and self.dealt_with_on < self.delivered_on:
+            errors["dealt_with_on"] = _("This lies before the delivery.")
+        if errors:
+            raise ValidationError(errors)

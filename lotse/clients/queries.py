@@ -159,6 +159,7 @@ def client_file(user: Any, client: Client) -> dict[str, Any]:
         "contacts": list(contacts[:100]),
         "merged_records": list(client.merged_records.all()),
         "cases": list(client.cases.select_related("programme")),
+        "decisions": list(client.asylum_decisions.select_related("kind")),
     }
 
 

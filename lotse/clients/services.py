@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from lotse.clients.lib.names import keys, normalise
 from lotse.clients.models import (
+    AsylumDecision,
     Client,
     ClientLanguage,
     ClientNameKey,
@@ -26,6 +27,7 @@ from lotse.clients.models import (
 )
 from lotse.core import audit
 from lotse.core.audit import Actor
+from lotse.core.lib.deadlines import legal_deadline
 from lotse.core.services import audited_save
 from lotse.counselling.models import Contact
 
@@ -72,6 +74,28 @@ def record_listing(actor: Actor, clients: Iterable[Client], context: str) -> Non
     ids = [c.pk for c in clients]
     if ids:
         audit.record(actor, "clients.client.listed", data={"context": context, "ids": ids})
+
+
+def record_decision(actor: Actor, decision: AsylumDecision) -> AsylumDecision:
+    """Record an asylum decision with the deadline for legal action from the table, and
+    the days it was moved over (weekend, holidays of the office's state)."""
+    weeks = decision.kind.weeks
+    if weeks and decision.delivered_on:
+        state = decision.client.office.district.state.code
+        deadline = legal_deadline(decision.delivered_on, weeks=weeks, state_key=state)
+        decision.deadline = deadline.ends_on
+        rule = _("%(weeks)d week(s) after delivery (%(basis)s)") % {
+            "weeks": weeks,
+            "basis": decision.kind.legal_basis or "-",
+        }
+        if deadline.moved_over:
+            rule += "; " + _("moved over %(days)s") % {
+                "days": ", ".join(f"{day:%d.%m.} {why}" for day, why in deadline.moved_over)
+            }
+        decision.deadline_rule = rule[:300]
+    else:
+        decision.deadline, decision.deadline_rule = None, ""
+    return audited_save(actor, decision, personal=True)
 
 
 def withdraw_consent(actor: Actor, consent: Consent, on: Any = None) -> Consent:

@@ -14,6 +14,11 @@ urlpatterns = [
         views.consent_withdraw,
         name="consent_withdraw",
     ),
+    path(
+        "<int:client_pk>/decisions/<int:decision_pk>/dealt-with/",
+        views.decision_dealt_with,
+        name="decision_dealt_with",
+    ),
     path("<int:client_pk>/contacts/", views.contact_add, name="contact_add"),
     path("<int:client_pk>/notes/", views.note_add, name="note_add"),
     path("<int:client_pk>/documents/", views.document_upload, name="document_upload"),

@@ -16,6 +16,7 @@ from lotse.clients import queries, services
 from lotse.clients.forms import (
     RECORD_FORMS,
     ClientForm,
+    DecisionDealtForm,
     DocumentForm,
     IntakeConsentForm,
     MergeForm,
@@ -23,12 +24,13 @@ from lotse.clients.forms import (
     WorkingNoteForm,
     limit_record_form,
 )
-from lotse.clients.models import Client, Consent
+from lotse.clients.models import AsylumDecision, Client, Consent
 from lotse.core import access
 from lotse.core.access import Capability
 from lotse.core.forms import apply_error, save_posted
 from lotse.counselling.forms import ContactForm
 from lotse.counselling.models import Contact
+from lotse.network import queries as network_queries
 
 PERSONAL = Capability.PERSONAL_DATA
 
@@ -98,6 +100,7 @@ def _file_context(request: HttpRequest, client: Client, **forms: Any) -> dict[st
     context["note_form"] = forms.get("note_form") or WorkingNoteForm()
     context["document_form"] = forms.get("document_form") or DocumentForm()
     context["can_merge"] = _leads(request, client)
+    context.update(network_queries.client_network(request.user, client))
     return context
 
 
@@ -143,10 +146,12 @@ def record_add(request: HttpRequest, client_pk: int, kind: str) -> HttpResponse:
     limit_record_form(form, client)
     record = form.instance
     record.client = client
-    if isinstance(record, Consent):
+    if isinstance(record, Consent | AsylumDecision):
         record.recorded_by = access.acting_user(request)
 
     def save() -> object:
+        if isinstance(record, AsylumDecision):
+            return services.record_decision(request.user, record)
         return services.save_record(request.user, record)
 
     if request.method == "POST" and save_posted(request, form, save, _("Saved.")):
@@ -164,6 +169,26 @@ def consent_withdraw(request: HttpRequest, client_pk: int, consent_pk: int) -> H
         services.withdraw_consent(request.user, consent)
         messages.success(request, _("The consent has been withdrawn as of today."))
     return redirect("clients:detail", client_pk=client.pk)
+
+
+@access.requires(PERSONAL)
+def decision_dealt_with(request: HttpRequest, client_pk: int, decision_pk: int) -> HttpResponse:
+    """The deadline has been dealt with (action filed, decided against): the warning ends."""
+    client = queries.get_client_for(request.user, client_pk)
+    decision = access.get_or_404(client.asylum_decisions.select_related("kind"), pk=decision_pk)
+    form = DecisionDealtForm(request.POST or None, instance=decision)
+
+    def save() -> object:
+        return services.save_record(request.user, form.instance)
+
+    if request.method == "POST" and save_posted(request, form, save, _("Saved.")):
+        return redirect("clients:detail", client_pk=client.pk)
+    title = _("Deadline dealt with")
+    return render(
+        request,
+        "clients/record_form.html",
+        {"client": client, "form": form, "title": title, "decision": decision},
+    )
 
 
 def _post_to_file(

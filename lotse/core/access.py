@@ -38,16 +38,17 @@ class Capability(enum.StrEnum):
     VIEW_AGGREGATES = "view_aggregates"  # anonymised figures for the scope
     ADMINISTER = "administer"  # users, organisations, vocabularies, programmes
     VIEW_AUDIT = "view_audit"  # the audit log
+    DIRECTORY = "directory"  # the district's service directory (no personal data)
 
 
 C = Capability
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
-    Role.COUNSELLOR: frozenset({C.PERSONAL_DATA, C.VIEW_ORGANISATION}),
+    Role.COUNSELLOR: frozenset({C.PERSONAL_DATA, C.VIEW_ORGANISATION, C.DIRECTORY}),
     Role.TEAM_LEAD: frozenset(
-        {C.PERSONAL_DATA, C.MANAGE_TEAM, C.VIEW_ORGANISATION, C.VIEW_AGGREGATES}
+        {C.PERSONAL_DATA, C.MANAGE_TEAM, C.VIEW_ORGANISATION, C.VIEW_AGGREGATES, C.DIRECTORY}
     ),
     Role.PROVIDER_COORDINATOR: frozenset({C.MANAGE_TEAM, C.VIEW_ORGANISATION, C.VIEW_AGGREGATES}),
-    Role.DISTRICT_COORDINATOR: frozenset({C.VIEW_ORGANISATION, C.VIEW_AGGREGATES}),
+    Role.DISTRICT_COORDINATOR: frozenset({C.VIEW_ORGANISATION, C.VIEW_AGGREGATES, C.DIRECTORY}),
     Role.STATE_ANALYST: frozenset({C.VIEW_ORGANISATION, C.VIEW_AGGREGATES}),
     Role.ADMINISTRATOR: frozenset({C.ADMINISTER, C.VIEW_AUDIT, C.VIEW_ORGANISATION}),
 }

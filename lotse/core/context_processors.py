@@ -12,6 +12,9 @@ from lotse.core.access import Capability, has_capability
 NAVIGATION = [
     (_("Start"), "core:dashboard", Capability.SIGNED_IN),
     (_("Clients"), "clients:list", Capability.PERSONAL_DATA),
+    (_("Appointments"), "network:appointments", Capability.PERSONAL_DATA),
+    (_("Services"), "network:directory", Capability.DIRECTORY),
+    (_("Team"), "cases:team", Capability.MANAGE_TEAM),
     (_("Organisations"), "organisations:overview", Capability.VIEW_ORGANISATION),
     (_("Programmes"), "organisations:programmes", Capability.SIGNED_IN),
     (_("Audit log"), "core:audit_log", Capability.VIEW_AUDIT),

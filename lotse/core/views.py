@@ -4,10 +4,12 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from lotse.clients.services import record_listing
 from lotse.core import access
 from lotse.core.access import Capability
 from lotse.core.forms import AuditFilterForm
 from lotse.core.models import AuditEvent
+from lotse.network import queries as network_queries
 from lotse.organisations import queries
 from lotse.organisations.models import Role
 
@@ -16,10 +18,19 @@ from lotse.organisations.models import Role
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The start page: one panel per role the user holds."""
     panels = queries.dashboard_panels(request.user)
+    day = None
+    if access.has_capability(request.user, Capability.PERSONAL_DATA):
+        day = network_queries.my_day(request.user)
+        record_listing(request.user, day.clients_shown, "my-day")
     return render(
         request,
         "core/dashboard.html",
-        {"panels": panels, "has_role": bool(access.roles(request.user)), "Role": Role},
+        {
+            "panels": panels,
+            "has_role": bool(access.roles(request.user)),
+            "Role": Role,
+            "day": day,
+        },
     )
 
 

@@ -47,6 +47,16 @@ def team(office: Office) -> QuerySet[Membership]:
     )
 
 
+def office_staff(office: Office) -> QuerySet[User]:
+    """People who work with the office's clients: counsellors and team leads."""
+    return User.objects.filter(
+        memberships__office=office,
+        memberships__is_active=True,
+        memberships__role__in=access.PERSONAL_DATA_ROLES,
+        is_active=True,
+    ).distinct()
+
+
 def office_detail(office: Office) -> dict[str, Any]:
     return {
         "office": office,
