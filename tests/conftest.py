@@ -13,12 +13,15 @@ from types import SimpleNamespace
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client as TestClient
+from django.utils import timezone
 
 from lotse.cases import services as cases
 from lotse.cases.models import Goal, Step
 from lotse.clients import services as clients
-from lotse.clients.models import Client, Consent, HouseholdMember
+from lotse.clients.models import AsylumDecision, Client, Consent, DecisionKind, HouseholdMember
 from lotse.core.models import Term
+from lotse.network import services as network
+from lotse.network.models import Appointment, FollowUp, Referral, Service
 from lotse.organisations import services as org
 from lotse.organisations.models import District, Programme, Provider, Role, State
 
@@ -169,6 +172,76 @@ def add_client(w):
     cases.save_goal(w.counsellor_a, w.case_a, w.case_a.version, w.goal_a)
     w.step_a = Step(goal=w.goal_a, actor="client", what="Anmeldung", due_on=dt.date(2026, 12, 1))
     cases.save_step(w.counsellor_a, w.case_a, w.case_a.version, w.step_a)
+    add_network(w)
+
+
+def add_network(w):
+    """A shared directory entry of district A, and a referral, an appointment, a
+    follow-up and an asylum decision of client A."""
+    w.service_a = network.save_service(
+        w.counsellor_a,
+        Service(
+            district=w.lb,
+            organisation="Diakonie Ludwigsburg",
+            name="Schuldnerberatung",
+            service_type=Term.objects.get(vocabulary="service_type", code="debt_counselling"),
+            languages=["de", "ar"],
+        ),
+        topics=[Term.objects.get(vocabulary="topic", code="schulden")],
+    )
+    w.sharing_consent_a = clients.save_record(
+        w.counsellor_a,
+        Consent(
+            client=w.client_a,
+            purpose="Schuldenregulierung",
+            recipients="Diakonie Ludwigsburg",
+            given_on=dt.date(2026, 2, 1),
+            form=Consent.Form.WRITTEN,
+            recorded_by=w.counsellor_a,
+        ),
+    )
+    w.referral_a = network.make_referral(
+        w.counsellor_a,
+        Referral(
+            client=w.client_a,
+            service=w.service_a,
+            kind=Referral.Kind.REFERRAL,
+            consent=w.sharing_consent_a,
+            purpose="Schuldenregulierung",
+            made_on=dt.date(2026, 3, 2),
+            status=Referral.Status.MADE,
+            feedback_due_on=dt.date(2026, 3, 30),
+            counsellor=w.counsellor_a,
+        ),
+    )
+    w.appointment_a = network.save_appointment(
+        w.counsellor_a,
+        Appointment(
+            office=w.office_a,
+            counsellor=w.counsellor_a,
+            client=w.client_a,
+            starts_at=timezone.now().replace(hour=10, minute=0, second=0, microsecond=0),
+            channel=Term.objects.get(vocabulary="channel", code="persoenlich"),
+        ),
+    )
+    w.follow_up_a = network.save_follow_up(
+        w.counsellor_a,
+        FollowUp(
+            client=w.client_a,
+            due_on=dt.date(2026, 4, 1),
+            note="Jobcenter-Bescheid prüfen",
+            assigned_to=w.counsellor_a,
+        ),
+    )
+    w.decision_a = clients.record_decision(
+        w.counsellor_a,
+        AsylumDecision(
+            client=w.client_a,
+            kind=DecisionKind.objects.get(code="rejected"),
+            delivered_on=dt.date(2026, 3, 6),
+            recorded_by=w.counsellor_a,
+        ),
+    )
 
 
 @pytest.fixture

@@ -26,6 +26,7 @@ PUBLIC = {
     "accounts:password_reset_complete",
     "admin:login",
     "set_language",
+    "network:feed",  # the calendar feed: its secret token is the access check
 }
 # URL keyword arguments that name an object of an organisation: outsiders get 404.
 ORGANISATION_KWARGS = {
@@ -38,13 +39,18 @@ ORGANISATION_KWARGS = {
     "step_pk",
     "consent_pk",
     "document_pk",
+    "decision_pk",
+    "service_pk",
+    "referral_pk",
+    "appointment_pk",
+    "follow_up_pk",
 }
 # Other keyword arguments, with what they mean.
 OTHER_KWARGS = {
     "kind",  # which part of a client file is added (with client_pk)
     "programme_key",  # programme rules are public to every signed-in user
     "uidb64",  # password reset link
-    "token",  # password reset link
+    "token",  # password reset link; calendar feed (a wrong token is 404)
     "app_label",  # administration (administrators only)
     "object_id",  # administration (administrators only)
     "id",  # administration: a user's password (administrators only)
@@ -81,6 +87,11 @@ def samples(world):
         "case_pk": world.case_a.pk,
         "goal_pk": world.goal_a.pk,
         "step_pk": world.step_a.pk,
+        "decision_pk": world.decision_a.pk,
+        "service_pk": world.service_a.pk,
+        "referral_pk": world.referral_a.pk,
+        "appointment_pk": world.appointment_a.pk,
+        "follow_up_pk": world.follow_up_a.pk,
         "uidb64": "MQ",
         "token": "set-password",
         "app_label": "organisations",

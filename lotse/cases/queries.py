@@ -128,10 +128,11 @@ def caseload(office: Office, today: dt.date | None = None) -> list[Caseload]:
             if not (open_counts[key] or persons[key] or key in ftes):
                 continue
             basis = programme.ratio_basis
-            counted = {
+            counts: dict[str, int] = {
                 Programme.RatioBasis.CASE_MANAGEMENT_PERSONS_PER_YEAR: persons[key],
                 Programme.RatioBasis.CASE_MANAGEMENT_CASES: open_counts[key],
-            }.get(basis)
+            }
+            counted = counts.get(basis)
             rows.append(
                 Caseload(
                     counsellor=person,

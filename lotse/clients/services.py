@@ -193,6 +193,11 @@ def merge_clients(actor: Actor, survivor: Client, duplicate: Client, reason: str
             "documents",
             "working_notes",
             "contacts",
+            "asylum_decisions",
+            # Parts of the file kept by other apps, reached through their relations.
+            "referrals",
+            "appointments",
+            "follow_ups",
         ):
             moved[related] = getattr(duplicate, related).update(client=survivor)
         moved["household_links"] = HouseholdMember.objects.filter(member=duplicate).update(

@@ -55,6 +55,7 @@ class ServiceForm(forms.ModelForm[Service]):
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
     scope = forms.ChoiceField(label=_("Who sees this entry"), choices=())
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
 
     class Meta:
         model = Service

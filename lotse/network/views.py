@@ -11,7 +11,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 from icalendar import Calendar, Event
 
 from lotse.cases import queries as case_queries
@@ -338,9 +337,10 @@ def follow_up_create(request: HttpRequest, client_pk: int) -> HttpResponse:
 
 
 @access.requires(PERSONAL)
-@require_POST
 def follow_up_done(request: HttpRequest, follow_up_pk: int) -> HttpResponse:
     follow_up = queries.get_follow_up_for(request.user, follow_up_pk)
+    if request.method != "POST":
+        return redirect("clients:detail", client_pk=follow_up.client_id)
     if follow_up.done_on is None:
         services.complete_follow_up(request.user, follow_up)
         messages.success(request, _("Marked as done."))
@@ -351,9 +351,9 @@ def follow_up_done(request: HttpRequest, follow_up_pk: int) -> HttpResponse:
 
 
 @access.requires(PERSONAL)
-@require_POST
 def assignments_seen(request: HttpRequest) -> HttpResponse:
-    services.acknowledge_assignments(access.acting_user(request))
+    if request.method == "POST":
+        services.acknowledge_assignments(access.acting_user(request))
     return redirect("core:dashboard")
 
 

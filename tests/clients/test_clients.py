@@ -9,6 +9,8 @@ from lotse.clients import queries, services
 from lotse.clients.models import Client, ClientNameKey, Consent, Document, HouseholdMember
 from lotse.core.models import AuditEvent, Term
 from lotse.counselling.models import Contact
+from lotse.network import services as network
+from lotse.network.models import FollowUp
 from tests.conftest import PNG
 
 pytestmark = pytest.mark.django_db
@@ -208,7 +210,7 @@ def test_anonymous_contact_and_group_session(world, client_for):
 def test_consents_in_force_and_withdrawal(world, client_for):
     browser = client_for(world.counsellor_a)
     page = browser.get(f"/clients/{world.client_a.pk}/")
-    assert page.context["consents_in_force"] == [world.consent_a]
+    assert set(page.context["consents_in_force"]) == {world.consent_a, world.sharing_consent_a}
     assert (
         browser.post(
             f"/clients/{world.client_a.pk}/consents/{world.consent_a.pk}/withdraw/"
@@ -326,6 +328,15 @@ def test_team_lead_merges_a_duplicate(world, client_for):
             recorded_by=world.counsellor_a,
         ),
     )
+    network.save_follow_up(
+        world.counsellor_a,
+        FollowUp(
+            client=duplicate,
+            due_on=dt.date(2026, 5, 4),
+            note="Rückruf",
+            assigned_to=world.counsellor_a,
+        ),
+    )
     assert (
         client_for(world.counsellor_a).get(f"/clients/{world.client_a.pk}/merge/").status_code
         == 404
@@ -339,7 +350,9 @@ def test_team_lead_merges_a_duplicate(world, client_for):
     )
     assert response.status_code == 302
     survivor = Client.objects.get(pk=world.client_a.pk)
-    assert survivor.household.count() == 2 and survivor.consents.count() == 2
+    # The world's client has two consents and a follow-up already; the duplicate's move.
+    assert survivor.household.count() == 2 and survivor.consents.count() == 3
+    assert survivor.follow_ups.count() == 2
     assert survivor.bamf_file_number == "1234567-423"
     assert "Muhammad Alhasan" in survivor.other_spellings
     assert Client.objects.get(pk=duplicate.pk).merged_into == survivor
