@@ -140,6 +140,11 @@ class Referral(PersonalRecord, models.Model):
         FEEDBACK = "feedback", _("feedback received")
         CLOSED = "closed", _("closed")
 
+    NEEDS_CONSENT = _(
+        "Personal data may only be passed on with a consent in force that names the "
+        "recipient and the purpose. Without one, record an anonymous recommendation."
+    )
+
     # Feedback is still awaited in these: an overdue date makes the referral due.
     AWAITING_FEEDBACK = (
         Status.SUGGESTED,
@@ -251,6 +256,8 @@ class Referral(PersonalRecord, models.Model):
             errors["case"] = _("The case belongs to another client.")
         if self.step is not None and self.step.goal.case_id != self.case_id:
             errors["step"] = _("The step belongs to another case.")
+        if self.kind == self.Kind.REFERRAL and self.consent_id is None:
+            errors["consent"] = self.NEEDS_CONSENT
         if self.status == self.Status.FEEDBACK and not self.feedback_on:
             errors["feedback_on"] = _("Enter when the feedback came.")
         if self.status == self.Status.CLOSED and not self.outcome.strip():

@@ -208,10 +208,7 @@ def consent_problem(referral: Referral, day: dt.date | None = None) -> str | Non
     """Why personal data may not go to the service, or None when the consent covers it."""
     consent = referral.consent
     if consent is None:
-        return _(
-            "Personal data may only be passed on with a consent in force that names the "
-            "recipient and the purpose. Without one, record an anonymous recommendation."
-        )
+        return str(Referral.NEEDS_CONSENT)
     if consent.client_id != referral.client_id:
         return _("The consent belongs to another client.")
     if not consent.in_force(day):
