@@ -220,7 +220,9 @@ def add_network(w):
             office=w.office_a,
             counsellor=w.counsellor_a,
             client=w.client_a,
-            starts_at=timezone.now().replace(hour=10, minute=0, second=0, microsecond=0),
+            starts_at=timezone.make_aware(
+                dt.datetime.combine(timezone.localdate(), dt.time(10, 0))
+            ),
             channel=Term.objects.get(vocabulary="channel", code="persoenlich"),
         ),
     )
