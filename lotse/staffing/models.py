@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lotse.clients.models import term_field
 from lotse.core.models import Term
@@ -61,8 +62,8 @@ class Position(models.Model):
     objects = PositionQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("position")
-        verbose_name_plural = _("positions")
+        verbose_name = pgettext_lazy("job", "position")
+        verbose_name_plural = pgettext_lazy("job", "positions")
         ordering = ["office", "programme", "-fte"]
 
     def __str__(self) -> str:
