@@ -72,3 +72,51 @@ def test_demo_clients_have_households_statuses_and_two_years_of_contacts(demo):
     assert Contact.objects.filter(client=None, participants__isnull=False).exists()
     assert Contact.objects.filter(client=None, participants=None).exists()
     assert len({c.nationalities[0] for c in Client.objects.all()}) >= 5
+
+
+def test_the_demo_directory_covers_every_service_type_in_every_district(demo):
+    from lotse.core.models import Term
+    from lotse.network.models import Service
+
+    types = set(Term.objects.filter(vocabulary="service_type").values_list("code", flat=True))
+    districts = list(District.objects.all())
+    assert types and districts
+    for district in districts:
+        shared = Service.objects.filter(district=district, office=None, is_active=True)
+        assert set(shared.values_list("service_type__code", flat=True)) == types, district
+    assert Service.objects.filter(office__isnull=False).exists()
+
+
+def test_my_day_of_the_counsellor_persona_is_full(demo):
+    from django.utils import timezone
+
+    from lotse.accounts.models import User
+    from lotse.network.queries import my_day
+
+    day = my_day(User.objects.get(username="beratung"))
+    today = timezone.localdate()
+    assert 3 <= len(day.appointments) <= 5
+    assert len(day.overdue_feedback) >= 3
+    assert len(day.follow_ups) >= 3 and all(f.due_on <= today for f in day.follow_ups)
+    days_left = [(d.deadline - today).days for d in day.deadlines if d.deadline is not None]
+    assert any(3 <= n <= 5 for n in days_left) and any(n < 0 for n in days_left)
+    assert len(day.new_cases) == 2 and {c.assigned_by.username for c in day.new_cases} == {
+        "teamleitung"
+    }
+    assert len(day.new_referrals) == 2 and {r.assigned_by.username for r in day.new_referrals} == {
+        "teamleitung"
+    }
+
+
+def test_every_demo_referral_passes_data_only_with_a_consent_naming_the_service(demo):
+    from lotse.network.models import Referral
+
+    referrals = list(Referral.objects.select_related("consent", "service"))
+    passed_on = [r for r in referrals if r.kind == Referral.Kind.REFERRAL]
+    assert passed_on and len(passed_on) < len(referrals)
+    for referral in passed_on:
+        consent = referral.consent
+        assert consent is not None and consent.client_id == referral.client_id
+        assert referral.service.organisation in consent.recipient_lines()
+        assert consent.names_recipient(referral.service.organisation)
+    assert all(r.consent is None for r in referrals if r.kind == Referral.Kind.RECOMMENDATION)

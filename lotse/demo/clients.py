@@ -355,12 +355,21 @@ def _cases(rng: random.Random, counsellors: dict[int, list[User]], today: dt.dat
         Phase.EVALUATION,
     ]
     candidates = list(Client.objects.select_related("office").order_by("pk"))
-    for number, client in enumerate(candidates[: max(1, len(candidates) // 8)]):
+    chosen = candidates[: max(1, len(candidates) // 8)]
+    # Clients who came long ago first: their cases can be near the time limit.
+    long_ago = today - dt.timedelta(days=1100)
+    chosen.sort(key=lambda c: c.entry_date is None or c.entry_date > long_ago)
+    for number, client in enumerate(chosen):
         programme = client.office.programmes.order_by("pk").first()
         staff = counsellors.get(client.office_id)
         if programme is None or not staff:
             continue
-        opened = today - dt.timedelta(days=rng.randint(30, 900))
+        if number % 4 == 0:  # the time limit approaches: Mein Tag warns
+            opened = today - dt.timedelta(days=rng.randint(1010, 1080))
+        elif number % 4 == 2:  # opened long enough ago for a review to be due
+            opened = today - dt.timedelta(days=rng.randint(200, 400))
+        else:
+            opened = today - dt.timedelta(days=rng.randint(30, 900))
         case = cases.open_case(
             None,
             client,
@@ -391,7 +400,7 @@ def _cases(rng: random.Random, counsellors: dict[int, list[User]], today: dt.dat
                     due_on=today + dt.timedelta(days=21),
                 ),
             )
-            if rng.random() < 0.5:
+            if number % 4 != 2 and rng.random() < 0.5:
                 cases.record_review(
                     author,
                     case,

@@ -235,14 +235,14 @@ def my_day(user: Any, today: dt.date | None = None) -> MyDay:
         ],
         new_cases=list(
             case_queries.cases_for(user)
-            .filter(new_since, counsellor=user)
+            .filter(new_since, counsellor=user, assigned_by__isnull=False)
             .exclude(assigned_by=user)
             .exclude(phase=Phase.CLOSED)
             .select_related("client", "programme", "assigned_by")
         ),
         new_referrals=list(
             referrals_for(user)
-            .filter(new_since, counsellor=user)
+            .filter(new_since, counsellor=user, assigned_by__isnull=False)
             .exclude(assigned_by=user)
             .exclude(status=Referral.Status.CLOSED)
             .select_related("client", "service", "assigned_by")

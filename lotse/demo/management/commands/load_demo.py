@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from lotse.demo import clients, data
+from lotse.demo import clients, data, network
 
 
 class Command(BaseCommand):
@@ -21,6 +21,7 @@ class Command(BaseCommand):
         else:
             data.load()
             created = clients.load(options["clients"])
+            network.load()
             self.stdout.write(self.style.SUCCESS(f"Demo data loaded ({created} clients)."))
         self.stdout.write("")
         self.stdout.write(
