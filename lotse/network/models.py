@@ -259,7 +259,7 @@ class Referral(PersonalRecord, models.Model):
         if self.kind == self.Kind.REFERRAL and self.consent_id is None:
             errors["consent"] = self.NEEDS_CONSENT
         if self.status == self.Status.FEEDBACK and not self.feedback_on:
-            errors["feedback_on"] = _("Enter when the feedback came.")
+            self.feedback_on = timezone.localdate()  # feedback recorded as it comes
         if self.status == self.Status.CLOSED and not self.outcome.strip():
             errors["outcome"] = _("Describe the outcome before closing.")
         if errors:

@@ -260,8 +260,6 @@ def update_referral(actor: Actor, referral: Referral) -> Referral:
         problem = consent_problem(referral)
         if problem:
             raise ValidationError({"status": problem})
-    if referral.status == Referral.Status.FEEDBACK and referral.feedback_on is None:
-        referral.feedback_on = timezone.localdate()
     if referral.status != stored.status:
         _note_status(actor, referral)
     return audited_save(actor, referral, personal=True)

@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client as Browser
-from django.utils import timezone
+from django.utils import timezone, translation
 from icalendar import Calendar
 
 from lotse.cases import queries as case_queries
@@ -27,6 +27,13 @@ from lotse.staffing.models import Position
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are compared in the source language, whatever ran before."""
+    with translation.override("en"):
+        yield
 
 
 def term(vocabulary, code):
