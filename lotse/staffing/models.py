@@ -67,7 +67,8 @@ class Position(models.Model):
         ordering = ["office", "programme", "-fte"]
 
     def __str__(self) -> str:
-        return f"{self.programme.short_name} {self.fte} – {self.holder or _('vacant')}"
+        holder = self.holder or _("vacant")
+        return f"{self.programme.short_name} {self.fte} – {holder}"
 
     def audit_scope(self) -> dict[str, int | None]:
         return {"office_id": self.office_id}
