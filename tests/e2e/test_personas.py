@@ -11,12 +11,12 @@ from tests.e2e.conftest import axe_violations, sign_in
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 COMMON = ["Startseite", "Organisationen", "Programme"]
-OFFICE = ["Startseite", "Ratsuchende", "Organisationen", "Programme"]
+OFFICE = ["Startseite", "Ratsuchende", "Termine", "Angebote", "Organisationen", "Programme"]
 NAVIGATION = {
     "beratung": OFFICE,
-    "teamleitung": OFFICE,
-    "traeger": COMMON,
-    "kreis": COMMON,
+    "teamleitung": ["Startseite", "Ratsuchende", "Termine", "Angebote", "Team", *COMMON[1:]],
+    "traeger": ["Startseite", "Team", *COMMON[1:]],
+    "kreis": ["Startseite", "Angebote", *COMMON[1:]],
     "land": COMMON,
     "admin": [*COMMON, "Audit-Protokoll", "Verwaltung"],
 }
@@ -71,15 +71,19 @@ def pages_of(page):
     seen, queue = [], ["/"]
     while queue:
         url = queue.pop(0)
-        if url in seen or len(seen) >= 25:
+        if url in seen or len(seen) >= 40:
             continue
         seen.append(url)
         page.goto(url)
-        selector = "main a[href^='/organisations/'], main a[href^='/clients/'], nav a[href^='/']"
+        selector = (
+            "main a[href^='/organisations/'], main a[href^='/clients/'], "
+            "main a[href^='/network/'], main a[href^='/cases/team/'], nav a[href^='/']"
+        )
         for href in page.locator(selector).evaluate_all(
             "links => links.map(a => a.getAttribute('href'))"
         ):
-            if href not in seen and "/admin/" not in href and "/documents/" not in href:
+            skip = ("/admin/", "/documents/", ".csv", ".ics")
+            if href not in seen and not any(part in href for part in skip):
                 queue.append(href)
     return seen
 
