@@ -207,9 +207,11 @@ def referral_detail(request: HttpRequest, referral_pk: int) -> HttpResponse:
 
 def _parse_day(text: str | None) -> dt.date:
     try:
-        return dt.date.fromisoformat(text or "")
+        day = dt.date.fromisoformat(text or "")
     except ValueError:
         return timezone.localdate()
+    # A week's arithmetic must stay inside the calendar.
+    return day if 1900 <= day.year <= 2200 else timezone.localdate()
 
 
 @access.requires(PERSONAL)
