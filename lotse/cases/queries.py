@@ -33,12 +33,19 @@ class Due:
     due_on: dt.date
 
 
-def reviews_due(user: Any, today: dt.date | None = None) -> list[Due]:
+def _open_cases(user: Any, responsible: Any) -> QuerySet[Case]:
+    """Open cases in the user's reach; with `responsible`, only those they hold or deputise."""
+    cases = cases_for(user).exclude(phase=Phase.CLOSED)
+    if responsible is not None:
+        cases = cases.filter(Q(counsellor=responsible) | Q(deputy=responsible))
+    return cases
+
+
+def reviews_due(user: Any, today: dt.date | None = None, *, responsible: Any = None) -> list[Due]:
     """Open cases whose next review (programme interval after the last one) has passed."""
     today = today or timezone.localdate()
     cases = (
-        cases_for(user)
-        .exclude(phase=Phase.CLOSED)
+        _open_cases(user, responsible)
         .select_related("client", "programme")
         .annotate(last_review=Max("reviews__on"))
     )
@@ -50,16 +57,14 @@ def reviews_due(user: Any, today: dt.date | None = None) -> list[Due]:
     return sorted(due, key=lambda d: d.due_on)
 
 
-def near_time_limit(user: Any, today: dt.date | None = None) -> list[Case]:
+def near_time_limit(
+    user: Any, today: dt.date | None = None, *, responsible: Any = None
+) -> list[Case]:
     """Open cases inside the programme's warning period before the time limit."""
     today = today or timezone.localdate()
     # Only limits within the longest warning period any programme has can be due.
     longest = Programme.objects.aggregate(m=Max("limit_warning_months"))["m"] or 0
-    cases = (
-        cases_for(user)
-        .exclude(phase=Phase.CLOSED)
-        .filter(limit_until__lte=add_months(today, longest))
-    )
+    cases = _open_cases(user, responsible).filter(limit_until__lte=add_months(today, longest))
     return sorted(
         (c for c in cases.select_related("client", "programme") if c.limit_warning(today)),
         key=lambda c: c.limit_until or today,
@@ -122,8 +127,9 @@ def caseload(office: Office, today: dt.date | None = None) -> list[Caseload]:
     ):
         ftes[(holder, programme_id)] = ftes.get((holder, programme_id), Decimal(0)) + fte
     rows = []
+    staff = list(office_staff(office).order_by("last_name", "first_name"))
     for programme in office.programmes.order_by("short_name"):
-        for person in office_staff(office).order_by("last_name", "first_name"):
+        for person in staff:
             key = (person.pk, programme.pk)
             if not (open_counts[key] or persons[key] or key in ftes):
                 continue

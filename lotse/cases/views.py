@@ -100,9 +100,9 @@ def _case_context(request: HttpRequest, case: Case, **forms: BaseForm) -> dict[s
         "conflict": getattr(request, "plan_conflict", None),
         "pdf_languages": plan_pdf_module.LANGUAGES.items(),
         "pdf_language": plan_pdf_module.client_language(case),
-        "can_reassign": access.offices_for(request.user, Capability.MANAGE_TEAM)
-        .filter(pk=case.office_id)
-        .exists(),
+        "can_reassign": access.holds_in_office(
+            request.user, Capability.MANAGE_TEAM, case.office_id
+        ),
         "goal_statuses": Goal.Status.choices,
         "step_statuses": Step.Status.choices,
     }
@@ -402,7 +402,7 @@ def team(request: HttpRequest) -> HttpResponse:
     user = access.acting_user(request)
     # Who holds which case is shown to those who may see the office's clients.
     cases = None
-    if access.offices_for(user, PERSONAL).filter(pk=office.pk).exists():
+    if access.holds_in_office(user, PERSONAL, office.pk):
         cases = list(
             queries.cases_for(user)
             .filter(office=office)
@@ -426,11 +426,7 @@ def team(request: HttpRequest) -> HttpResponse:
 @access.requires(Capability.MANAGE_TEAM)
 def reassign(request: HttpRequest, case_pk: int) -> HttpResponse:
     case = queries.get_case_for(request.user, case_pk)
-    if (
-        not access.offices_for(request.user, Capability.MANAGE_TEAM)
-        .filter(pk=case.office_id)
-        .exists()
-    ):
+    if not access.holds_in_office(request.user, Capability.MANAGE_TEAM, case.office_id):
         raise Http404
     form = ReassignForm(request.POST or None, case=case)
 

@@ -106,11 +106,7 @@ def _file_context(request: HttpRequest, client: Client, **forms: Any) -> dict[st
 
 def _leads(request: HttpRequest, client: Client) -> bool:
     """Whether the user leads the team of the client's office (merging is theirs)."""
-    return (
-        access.offices_for(request.user, Capability.MANAGE_TEAM)
-        .filter(pk=client.office_id)
-        .exists()
-    )
+    return access.holds_in_office(request.user, Capability.MANAGE_TEAM, client.office_id)
 
 
 @access.requires(PERSONAL)

@@ -127,6 +127,11 @@ def offices_for(user: Any, capability: Capability) -> QuerySet[Office]:
     return Office.objects.filter(pk__in=Office.objects.filter(condition).values("pk"))
 
 
+def holds_in_office(user: Any, capability: Capability, office_id: Any) -> bool:
+    """Whether the user holds `capability` in the office with this id."""
+    return offices_for(user, capability).filter(pk=office_id).exists()
+
+
 def providers_for(user: Any, capability: Capability) -> QuerySet[Provider]:
     grants = _granting(user, capability)
     if any(m.role == Role.ADMINISTRATOR for m in grants):

@@ -225,14 +225,10 @@ def my_day(user: Any, today: dt.date | None = None) -> MyDay:
             .select_related("client", "case", "goal", "referral__service")
         ),
         overdue_feedback=list(overdue_feedback(user, today).filter(counsellor=user)),
-        reviews_due=[
-            d for d in case_queries.reviews_due(user, today) if user.pk in _responsible(d.case)
-        ],
+        reviews_due=case_queries.reviews_due(user, today, responsible=user),
         deadlines=list(open_deadlines(user, today + dt.timedelta(days=DEADLINE_HORIZON_DAYS))),
         residence=list(expiring_residence(user, today)),
-        time_limits=[
-            c for c in case_queries.near_time_limit(user, today) if user.pk in _responsible(c)
-        ],
+        time_limits=case_queries.near_time_limit(user, today, responsible=user),
         new_cases=list(
             case_queries.cases_for(user)
             .filter(new_since, counsellor=user, assigned_by__isnull=False)
@@ -248,10 +244,6 @@ def my_day(user: Any, today: dt.date | None = None) -> MyDay:
             .select_related("client", "service", "assigned_by")
         ),
     )
-
-
-def _responsible(case: Case) -> set[Any]:
-    return {case.counsellor_id, case.deputy_id}
 
 
 def client_network(user: Any, client: Any) -> dict[str, Any]:
