@@ -23,7 +23,10 @@ from django.utils import timezone
 from lotse.core.models import AuditEvent
 
 GENESIS = "0" * 64
-_LOCK_KEY = 7_310_582_113  # arbitrary, constant: identifies the audit chain's advisory lock
+# Arbitrary and constant: with the database's name it identifies the chain's advisory
+# lock. Advisory locks are server-wide, so two databases on one server (test workers,
+# two installations) must not share a key, or one's long transaction stalls the other.
+_LOCK_KEY = 7_310_582_113
 _HASHED = (
     "sequence",
     "actor_id",
@@ -117,7 +120,10 @@ def record(
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
+                cursor.execute(
+                    "SELECT pg_advisory_xact_lock(%s::bigint # hashtext(current_database()))",
+                    [_LOCK_KEY],
+                )
         last = AuditEvent.objects.order_by("-sequence").values("sequence", "hash").first()
         event = AuditEvent(
             sequence=(last["sequence"] + 1) if last else 1,
