@@ -105,7 +105,7 @@ def directory_import(request: HttpRequest) -> HttpResponse:
                 raise tables.TableError(_("The file is larger than 5 MB."))
             table = tables.read_csv(upload.read())
         except tables.TableError as error:
-            form.add_error("file", str(error))
+            form.add_error("file", error.translated(_))
         else:
             report = services.import_services(request.user, table, district, target_office)
             if not report.errors:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -33,8 +33,21 @@ def write_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     return out.getvalue()
 
 
+def gettext_noop(message: str) -> str:
+    """Marks a msgid for extraction; the caller translates (`TableError.translated`)."""
+    return message
+
+
 class TableError(ValueError):
     """The file cannot be read as a table; the message says why, for the user."""
+
+    def __init__(self, message: str, **params: object) -> None:
+        self.message, self.params = message, params
+        super().__init__(message % params if params else message)
+
+    def translated(self, gettext: Callable[[str], str]) -> str:
+        text = gettext(self.message)
+        return text % self.params if self.params else text
 
 
 @dataclass
@@ -55,14 +68,16 @@ def decode(data: bytes) -> tuple[str, str]:
     try:
         return data.decode("cp1252"), "Windows-1252"
     except UnicodeDecodeError as error:
-        raise TableError("The file is neither UTF-8 nor Windows-1252 text.") from error
+        raise TableError(
+            gettext_noop("The file is neither UTF-8 nor Windows-1252 text.")
+        ) from error
 
 
 def read_csv(data: bytes, *, max_rows: int = 10_000) -> Table:
     if not data.strip():
-        raise TableError("The file is empty.")
+        raise TableError(gettext_noop("The file is empty."))
     if b"\x00" in data[:4096]:
-        raise TableError("This is not a CSV text file (perhaps an Excel workbook).")
+        raise TableError(gettext_noop("This is not a CSV text file (perhaps an Excel workbook)."))
     text, encoding = decode(data)
     first_line = text.split("\n", 1)[0]
     delimiter = max(";,\t", key=first_line.count)
@@ -70,17 +85,20 @@ def read_csv(data: bytes, *, max_rows: int = 10_000) -> Table:
     try:
         header = [h.strip().lower() for h in next(reader)]
     except StopIteration:
-        raise TableError("The file has no header row.") from None
+        raise TableError(gettext_noop("The file has no header row.")) from None
     if len(set(header)) != len(header):
-        raise TableError("A column name appears twice in the header row.")
+        raise TableError(gettext_noop("A column name appears twice in the header row."))
     rows: list[tuple[int, dict[str, str]]] = []
     for cells in reader:
         if not any(c.strip() for c in cells):
             continue
         if len(rows) >= max_rows:
-            raise TableError(f"The file has more than {max_rows} rows.")
+            raise TableError(gettext_noop("The file has more than %(rows)d rows."), rows=max_rows)
         if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
-            raise TableError(f"Line {reader.line_num} has more cells than the header row.")
+            raise TableError(
+                gettext_noop("Line %(line)d has more cells than the header row."),
+                line=reader.line_num,
+            )
         padded = list(cells) + [""] * (len(header) - len(cells))
         rows.append((reader.line_num, {h: padded[i].strip() for i, h in enumerate(header)}))
     return Table(header, rows, encoding)
