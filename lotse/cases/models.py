@@ -55,6 +55,20 @@ class Phase(models.TextChoices):
     CLOSED = "closed", _("closed")
 
 
+class CaseQuerySet(models.QuerySet["Case"]):
+    def open_during(self, start: dt.date, end: dt.date) -> CaseQuerySet:
+        """Cases open on at least one day from `start` to `end`."""
+        return self.filter(opened_on__lte=end).filter(
+            models.Q(closed_on__isnull=True) | models.Q(closed_on__gte=start)
+        )
+
+    def open_on(self, day: dt.date) -> CaseQuerySet:
+        """Cases open on `day` (a case closed on a day no longer counts on it)."""
+        return self.filter(opened_on__lte=day).filter(
+            models.Q(closed_on__isnull=True) | models.Q(closed_on__gt=day)
+        )
+
+
 class Case(PersonalRecord, models.Model):
     client = models.ForeignKey(
         Client, models.PROTECT, related_name="cases", verbose_name=_("client")
@@ -97,6 +111,8 @@ class Case(PersonalRecord, models.Model):
     closure_summary = models.TextField(_("summary"), blank=True)
     # Optimistic locking of the plan: every plan change increments it.
     version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = CaseQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("case")

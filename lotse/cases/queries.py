@@ -113,8 +113,7 @@ def caseload(office: Office, today: dt.date | None = None) -> list[Caseload]:
         cases.exclude(phase=Phase.CLOSED).values_list("counsellor_id", "programme_id")
     )
     in_year = (
-        cases.filter(opened_on__lte=year_end)
-        .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=year_start))
+        cases.open_during(year_start, year_end)
         .values_list("counsellor_id", "programme_id", "client_id")
         .distinct()
     )
