@@ -12,6 +12,8 @@ urlpatterns = [
     path("contacts/", include("lotse.counselling.urls")),
     path("cases/", include("lotse.cases.urls")),
     path("network/", include("lotse.network.urls")),
+    path("staffing/", include("lotse.staffing.urls")),
+    path("structural/", include("lotse.structural.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin_site.urls),
 ]

@@ -8,6 +8,7 @@ by an insider and by an outsider.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
@@ -19,11 +20,15 @@ from lotse.cases import services as cases
 from lotse.cases.models import Goal, Step
 from lotse.clients import services as clients
 from lotse.clients.models import AsylumDecision, Client, Consent, DecisionKind, HouseholdMember
+from lotse.core.lib.tables import read_csv
 from lotse.core.models import Term
+from lotse.core.services import audited_save
 from lotse.network import services as network
 from lotse.network.models import Appointment, FollowUp, Referral, Service
 from lotse.organisations import services as org
 from lotse.organisations.models import District, Programme, Provider, Role, State
+from lotse.staffing import services as staffing
+from lotse.staffing.models import AllocationRun, Grant, Position, PositionCosts
 
 PASSWORD = "correct horse battery staple"
 
@@ -243,6 +248,57 @@ def add_network(w):
             delivered_on=dt.date(2026, 3, 6),
             recorded_by=w.counsellor_a,
         ),
+    )
+    add_staffing(w)
+
+
+KEY_FILE = (
+    "Kennziffer;Name;Schlüsselzahl;Partner;Delegiert;Ohne Mindestbetrag\n"
+    "08118;Landkreis Ludwigsburg;100;;;ja\n"
+    "08118048;Ludwigsburg;700;08118;;\n"
+    "08118027;Hemmingen;40;08118;ja;\n"
+    "08118003;Asperg;60;08118;;\n"
+).encode()
+
+
+def add_staffing(w):
+    """A position of office A with its costs, a grant of provider A and an allocation
+    among the municipalities of district A."""
+    w.position_a = audited_save(
+        w.team_lead_a,
+        Position(
+            office=w.office_a,
+            programme=w.bw_im,
+            fte=Decimal("0.75"),
+            holder=w.counsellor_a,
+            starts_on=dt.date(2025, 1, 1),
+        ),
+    )
+    audited_save(
+        w.team_lead_a,
+        PositionCosts(position=w.position_a, year=2026, personnel_eur=48000, material_eur=900),
+    )
+    w.grant_a = audited_save(
+        w.team_lead_a,
+        Grant(provider=w.provider_a, programme=w.bw_im, year=2026, amount_eur=45000),
+    )
+    key_file = staffing.read_key_file(read_csv(KEY_FILE))
+    w.allocation_a = staffing.run_allocation(
+        w.district_a,
+        AllocationRun(
+            title="Integrationsmanagement 2026",
+            state=w.bw,
+            district=w.lb,
+            programme=w.bw_im,
+            year=2026,
+            key_label="Personen in der Anschlussunterbringung",
+            budget_eur=100_000,
+            minimum_eur=10_000,
+            source_name="schluessel.csv",
+            created_by=w.district_a,
+        ),
+        key_file.recipients,
+        KEY_FILE,
     )
 
 

@@ -39,17 +39,30 @@ class Capability(enum.StrEnum):
     ADMINISTER = "administer"  # users, organisations, vocabularies, programmes
     VIEW_AUDIT = "view_audit"  # the audit log
     DIRECTORY = "directory"  # the district's service directory (no personal data)
+    STAFFING = "staffing"  # positions, costs, grants and spending proofs of the scope
+    ALLOCATE = "allocate"  # distributing a budget among the scope's municipalities
 
 
 C = Capability
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.COUNSELLOR: frozenset({C.PERSONAL_DATA, C.VIEW_ORGANISATION, C.DIRECTORY}),
     Role.TEAM_LEAD: frozenset(
-        {C.PERSONAL_DATA, C.MANAGE_TEAM, C.VIEW_ORGANISATION, C.VIEW_AGGREGATES, C.DIRECTORY}
+        {
+            C.PERSONAL_DATA,
+            C.MANAGE_TEAM,
+            C.VIEW_ORGANISATION,
+            C.VIEW_AGGREGATES,
+            C.DIRECTORY,
+            C.STAFFING,
+        }
     ),
-    Role.PROVIDER_COORDINATOR: frozenset({C.MANAGE_TEAM, C.VIEW_ORGANISATION, C.VIEW_AGGREGATES}),
-    Role.DISTRICT_COORDINATOR: frozenset({C.VIEW_ORGANISATION, C.VIEW_AGGREGATES, C.DIRECTORY}),
-    Role.STATE_ANALYST: frozenset({C.VIEW_ORGANISATION, C.VIEW_AGGREGATES}),
+    Role.PROVIDER_COORDINATOR: frozenset(
+        {C.MANAGE_TEAM, C.VIEW_ORGANISATION, C.VIEW_AGGREGATES, C.STAFFING}
+    ),
+    Role.DISTRICT_COORDINATOR: frozenset(
+        {C.VIEW_ORGANISATION, C.VIEW_AGGREGATES, C.DIRECTORY, C.ALLOCATE}
+    ),
+    Role.STATE_ANALYST: frozenset({C.VIEW_ORGANISATION, C.VIEW_AGGREGATES, C.ALLOCATE}),
     Role.ADMINISTRATOR: frozenset({C.ADMINISTER, C.VIEW_AUDIT, C.VIEW_ORGANISATION}),
 }
 # Personal data stays in the office: roles above it see aggregates only.

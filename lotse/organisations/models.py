@@ -169,6 +169,16 @@ class Programme(models.Model):
     max_grant_per_fte_eur = models.PositiveIntegerField(
         _("maximum grant per full-time position (EUR a year)"), null=True, blank=True
     )
+    max_material_per_fte_eur = models.PositiveIntegerField(
+        _("of which at most for material costs (EUR per full-time position)"),
+        null=True,
+        blank=True,
+    )
+    max_interpreting_per_fte_eur = models.PositiveIntegerField(
+        _("of which at most for interpreting (EUR per full-time position)"),
+        null=True,
+        blank=True,
+    )
     min_own_contribution_percent = models.PositiveSmallIntegerField(
         _("minimum own contribution (%)"), null=True, blank=True
     )

@@ -55,15 +55,18 @@ def test_personal_data_stays_in_the_office(world):
 
 
 def test_district_and_state_roles_see_aggregates_only():
+    # Allocating a budget works on keys of municipalities, never on persons.
     assert ROLE_CAPABILITIES[Role.STATE_ANALYST] == {
         Capability.VIEW_ORGANISATION,
         Capability.VIEW_AGGREGATES,
+        Capability.ALLOCATE,
     }
     # The district keeps the service directory, which holds no personal data.
     assert ROLE_CAPABILITIES[Role.DISTRICT_COORDINATOR] == {
         Capability.VIEW_ORGANISATION,
         Capability.VIEW_AGGREGATES,
         Capability.DIRECTORY,
+        Capability.ALLOCATE,
     }
 
 
