@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "lotse.cases",
     "lotse.network",
     "lotse.staffing",
+    "lotse.structural",
     "lotse.demo",
     "django.contrib.admin",
     "django.contrib.auth",

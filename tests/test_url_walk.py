@@ -17,6 +17,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from lotse.core.access import has_capability
+from tests.structural.fixtures import add_structural
 
 PUBLIC = {
     "accounts:login",
@@ -44,9 +45,16 @@ ORGANISATION_KWARGS = {
     "referral_pk",
     "appointment_pk",
     "follow_up_pk",
+    "position_pk",
+    "grant_pk",
+    "allocation_pk",
+    "activity_pk",
+    "volunteer_pk",
+    "match_pk",
 }
 # Other keyword arguments, with what they mean.
 OTHER_KWARGS = {
+    "fmt",  # the format of an export
     "kind",  # which part of a client file is added (with client_pk)
     "programme_key",  # programme rules are public to every signed-in user
     "uidb64",  # password reset link
@@ -57,6 +65,13 @@ OTHER_KWARGS = {
     "content_type_id",  # administration (administrators only)
     "url",  # administration catch-all (administrators only)
 }
+
+
+@pytest.fixture
+def world(world):
+    """The shared world plus a volunteer, a match and a log entry of office A."""
+    add_structural(world)
+    return world
 
 
 def patterns(resolver=None, namespace=()):
@@ -92,6 +107,13 @@ def samples(world):
         "referral_pk": world.referral_a.pk,
         "appointment_pk": world.appointment_a.pk,
         "follow_up_pk": world.follow_up_a.pk,
+        "position_pk": world.position_a.pk,
+        "grant_pk": world.grant_a.pk,
+        "allocation_pk": world.allocation_a.pk,
+        "fmt": "xlsx",
+        "activity_pk": world.activity_a.pk,
+        "volunteer_pk": world.volunteer_a.pk,
+        "match_pk": world.match_a.pk,
         "uidb64": "MQ",
         "token": "set-password",
         "app_label": "organisations",

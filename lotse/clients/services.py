@@ -198,6 +198,7 @@ def merge_clients(actor: Actor, survivor: Client, duplicate: Client, reason: str
             "referrals",
             "appointments",
             "follow_ups",
+            "volunteer_matches",
         ):
             moved[related] = getattr(duplicate, related).update(client=survivor)
         moved["household_links"] = HouseholdMember.objects.filter(member=duplicate).update(

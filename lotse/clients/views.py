@@ -101,6 +101,7 @@ def _file_context(request: HttpRequest, client: Client, **forms: Any) -> dict[st
     context["document_form"] = forms.get("document_form") or DocumentForm()
     context["can_merge"] = _leads(request, client)
     context.update(network_queries.client_network(request.user, client))
+    context["matches"] = client.volunteer_matches.select_related("volunteer").order_by("-starts_on")
     return context
 
 

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class StructuralConfig(AppConfig):
+    name = "lotse.structural"
+    label = "structural"
