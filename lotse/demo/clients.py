@@ -360,7 +360,11 @@ def _cases(rng: random.Random, counsellors: dict[int, list[User]], today: dt.dat
     long_ago = today - dt.timedelta(days=1100)
     chosen.sort(key=lambda c: c.entry_date is None or c.entry_date > long_ago)
     for number, client in enumerate(chosen):
-        programme = client.office.programmes.order_by("pk").first()
+        programmes = list(client.office.programmes.order_by("pk"))
+        # Offices under two programmes (e.g. bw-im and MBE) get cases under both.
+        programme = (
+            programmes[1 if number % 4 == 3 and len(programmes) > 1 else 0] if programmes else None
+        )
         staff = counsellors.get(client.office_id)
         if programme is None or not staff:
             continue

@@ -4,7 +4,9 @@ A service directory for every demo district (the authorities, welfare organisati
 counselling services and initiatives a counsellor there works with), consents and
 referrals in every state of their life, anonymous recommendations, three weeks of
 appointments for every counsellor, follow-ups, asylum decisions with running
-deadlines, reassigned cases and the positions of every office.
+deadlines, reassigned cases and the positions of every office, each with the funding
+source that pays it, among them one held by someone whose qualification the programme
+does not list and vacancies (lotse.demo.staffing adds their costs and grants).
 
 Phone numbers and addresses are invented: the numbers use the local area code with a
 subscriber number starting with 0, which German numbering never assigns, and every
@@ -35,6 +37,7 @@ from lotse.clients.models import AsylumDecision, Client, Consent, DecisionKind
 from lotse.core.lib.deadlines import legal_deadline
 from lotse.core.models import Term
 from lotse.core.services import audited_save
+from lotse.demo import staffing as staffing_demo
 from lotse.network import services as network
 from lotse.network.models import Appointment, FollowUp, Referral, Service
 from lotse.organisations.models import (
@@ -1274,6 +1277,8 @@ def _positions(w: _World, rng: random.Random) -> None:
             qualification = held[holder.pk]
         else:
             qualification = rng.choice(required or general)
+        if holder is not None and holder.username == staffing_demo.UNLISTED_QUALIFICATION_HOLDER:
+            qualification = qualifications["other"]
         if holder is not None:
             held[holder.pk] = qualification
         audited_save(
@@ -1285,6 +1290,7 @@ def _positions(w: _World, rng: random.Random) -> None:
                 holder=holder,
                 qualification=qualification,
                 starts_on=dt.date(today.year - rng.randint(1, 6), rng.choice([1, 4, 7, 10]), 1),
+                funding_source=staffing_demo.funding_source(programme, today.year),
             ),
         )
 
@@ -1316,6 +1322,9 @@ def _positions(w: _World, rng: random.Random) -> None:
             save(office, programmes[1], "0.25", people[0])
     if not vacancy_made:
         save(w.home, sorted(w.home.programmes.all(), key=lambda p: p.pk)[0], "0.50", None)
+    # A position in the Landkreis Ludwigsburg whose holder left last year.
+    office = next(o for o in w.offices if o.name == staffing_demo.VACANCY_OFFICE)
+    save(office, next(p for p in office.programmes.all() if p.key == "bw-im"), "0.50", None)
 
 
 # --- all together ----------------------------------------------------------------------

@@ -8,18 +8,19 @@ import pytest
 from lotse.clients.models import Client
 from lotse.demo import data
 from lotse.network.models import Appointment, Service
+from lotse.staffing.models import AllocationRun, Position
 from tests.e2e.conftest import axe_violations, in_thread, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 COMMON = ["Startseite", "Organisationen", "Programme"]
-OFFICE = ["Startseite", "Ratsuchende", "Termine", "Angebote", "Organisationen", "Programme"]
+OFFICE = ["Startseite", "Ratsuchende", "Termine", "Angebote"]
 NAVIGATION = {
-    "beratung": OFFICE,
-    "teamleitung": ["Startseite", "Ratsuchende", "Termine", "Angebote", "Team", *COMMON[1:]],
-    "traeger": ["Startseite", "Team", *COMMON[1:]],
-    "kreis": ["Startseite", "Angebote", *COMMON[1:]],
-    "land": COMMON,
+    "beratung": [*OFFICE, "Strukturarbeit", *COMMON[1:]],
+    "teamleitung": [*OFFICE, "Team", "Strukturarbeit", "Personal", *COMMON[1:]],
+    "traeger": ["Startseite", "Team", "Personal", *COMMON[1:]],
+    "kreis": ["Startseite", "Angebote", "Personal", "Mittelverteilung", *COMMON[1:]],
+    "land": ["Startseite", "Personal", "Mittelverteilung", *COMMON[1:]],
     "admin": [*COMMON, "Audit-Protokoll", "Verwaltung"],
 }
 # What the start page shows for each role.
@@ -107,6 +108,31 @@ def network_forms():
     ]
 
 
+def staffing_forms():
+    def ids():
+        office = "Caritas Migrationsdienst Ludwigsburg"
+        position = Position.objects.filter(office__name=office).first()
+        client = Client.objects.filter(office__name=office).first()
+        return position.pk, client.pk
+
+    position, client = in_thread(ids)
+    return [
+        "/staffing/positions/",
+        "/staffing/positions/new/",
+        f"/staffing/positions/{position}/",
+        "/staffing/counts/",
+        "/staffing/grants/",
+        "/structural/activities/new/",
+        "/structural/volunteers/",
+        "/structural/volunteers/new/",
+        f"/structural/matches/new/{client}/",
+    ]
+
+
+def allocation_id():
+    return in_thread(lambda: AllocationRun.objects.get().pk)
+
+
 @pytest.mark.parametrize("username", list(NAVIGATION))
 def test_no_serious_accessibility_violations(page, username):
     problems = {}
@@ -117,6 +143,10 @@ def test_no_serious_accessibility_violations(page, username):
     visited = [*pages_of(page), "/accounts/password/"]
     if username == "beratung":  # the network's forms, which the journeys do not open
         visited += network_forms()
+    if username == "teamleitung":  # staffing and structural work beyond the navigation
+        visited += staffing_forms()
+    if username == "kreis":
+        visited += ["/staffing/allocations/new/", f"/staffing/allocations/{allocation_id()}/"]
     if username == "admin":
         visited += [
             "/audit/",

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from lotse.demo import clients, data, network
+from lotse.demo import clients, data, network, staffing, structural
 
 
 class Command(BaseCommand):
@@ -22,6 +22,8 @@ class Command(BaseCommand):
             data.load()
             created = clients.load(options["clients"])
             network.load()
+            staffing.load()
+            structural.load()
             self.stdout.write(self.style.SUCCESS(f"Demo data loaded ({created} clients)."))
         self.stdout.write("")
         self.stdout.write(
