@@ -82,3 +82,19 @@ def axe_violations(page):
         for v in result["violations"]
         if v["impact"] in ("serious", "critical")
     ]
+
+
+def saved(page, message):
+    """Wait for the flash `message` after a form post. If the page came back with errors
+    or with something else entirely, fail with what it says, so a refused post says why."""
+    from playwright.sync_api import TimeoutError as Timeout
+
+    done = page.get_by_text(message)
+    refused = page.locator(".error, .form-errors")
+    try:
+        done.or_(refused).first.wait_for()
+    except Timeout:
+        pytest.fail(f"{page.url}: neither {message!r} nor an error: {page.inner_text('body')}")
+    if not done.count():
+        texts = [t.strip() for t in refused.all_inner_texts()]
+        pytest.fail(f"{page.url}: the form was refused: {texts}")

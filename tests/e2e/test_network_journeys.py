@@ -19,7 +19,7 @@ from lotse.cases.models import Case, Phase
 from lotse.clients.models import Client
 from lotse.demo import data
 from lotse.network.models import Referral
-from tests.e2e.conftest import axe_violations, in_thread, sign_in
+from tests.e2e.conftest import axe_violations, in_thread, saved, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -28,7 +28,7 @@ OFFICE = "Caritas Migrationsdienst Ludwigsburg"
 
 def test_referral_journey(demo, page):
     client_pk = in_thread(
-        lambda: Client.objects.filter(office__name=OFFICE, referrals=None).first().pk
+        lambda: Client.objects.filter(office__name=OFFICE, referrals=None).order_by("pk").first().pk
     )
     sign_in(page, "beratung", data.PASSWORD)
     page.goto(f"/clients/{client_pk}/")
@@ -57,16 +57,19 @@ def test_referral_journey(demo, page):
     page.locator("#id_given_on").fill(timezone.localdate().isoformat())
     page.locator("#id_form").select_option("written")
     page.get_by_role("button", name="Speichern").click()
+    # Back on the file once the consent is stored (leaving earlier would cancel the post).
+    page.wait_for_url(f"**/clients/{client_pk}/")
     page.goto(form_url)
     page.get_by_label("Vermittlung mit Datenweitergabe").check()
-    page.locator("#id_consent").select_option(index=1)
+    consent = page.locator("#id_consent option", has_text="Schuldenregulierung")
+    page.locator("#id_consent").select_option(consent.get_attribute("value"))
     page.locator("#id_purpose").fill("Schuldenregulierung mit dem Energieversorger")
     made_on = timezone.localdate() - dt.timedelta(days=30)
     page.locator("#id_made_on").fill(made_on.isoformat())
     page.locator("#id_feedback_due_on").fill((made_on + dt.timedelta(days=14)).isoformat())
     page.get_by_label("begleitete Übergabe").check()
     page.get_by_role("button", name="Speichern").click()
-    page.get_by_text("Die Vermittlung wurde erfasst.").wait_for()
+    saved(page, "Die Vermittlung wurde erfasst.")
     referrals = page.get_by_role("region", name="Vermittlungen")
     assert organisation in referrals.inner_text()
     # Overdue feedback shows up as due on Mein Tag.
