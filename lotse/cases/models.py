@@ -102,7 +102,7 @@ class Case(PersonalRecord, models.Model):
     opened_on = models.DateField(_("opened on"))
     # The eligibility check as it was when the case was opened, with the reasons.
     eligibility = models.CharField(_("eligibility"), max_length=20)
-    eligibility_checks = models.JSONField(_("eligibility checks"), default=list)
+    eligibility_checks = models.JSONField(_("eligibility checks"), default=list, blank=True)
     override_justification = models.TextField(_("justification for opening anyway"), blank=True)
     limit_until = models.DateField(_("time limit"), null=True, blank=True)
     extension_justification = models.TextField(_("justification for the extension"), blank=True)

@@ -127,6 +127,18 @@ def test_sh_msb_refuses_case_management_for_asylum_seekers_without_justification
     assert "Krisenberatung" in next(c.text for c in result.checks if c.met is False)
 
 
+def test_a_programme_open_to_everyone_opens_a_case_without_checks(world):
+    """rlp-mfd counsels every migrant: no criteria, so nothing to check and nothing to
+    justify."""
+    rlp_mfd = Programme.objects.get(key="rlp-mfd")
+    assert rlp_mfd.eligibility_criteria == {}
+    world.office_a.programmes.add(rlp_mfd)
+    case = services.open_case(
+        world.counsellor_a, world.client_a, rlp_mfd, counsellor=world.counsellor_a
+    )
+    assert (case.eligibility, case.eligibility_checks, case.limit_until) == ("eligible", [], None)
+
+
 def test_a_programme_the_office_does_not_work_under_is_refused(world):
     with pytest.raises(ValidationError) as excinfo:
         services.open_case(
