@@ -342,7 +342,15 @@ GOALS = {
 
 
 def _cases(rng: random.Random, counsellors: dict[int, list[User]], today: dt.date) -> None:
-    """Cases in every phase, plans with goals and steps, some reviews and agreements."""
+    """Cases in every phase, plans with goals and steps, some reviews and agreements.
+
+    An eighth of the clients (most of them at the first office, where the demo
+    counsellor works) and one client of every other office have a case, so every
+    programme's report and ratio has casework. The history is dated as it would have
+    happened: the plan a few weeks after the opening, the agreement after the plan,
+    reviews and closures after that (plan revisions are dated back once written, since
+    the service stamps them with the moment of saving).
+    """
     from lotse.cases import services as cases
     from lotse.cases.models import Goal, Phase, Step
 
@@ -359,6 +367,11 @@ def _cases(rng: random.Random, counsellors: dict[int, list[User]], today: dt.dat
     # Clients who came long ago first: their cases can be near the time limit.
     long_ago = today - dt.timedelta(days=1100)
     chosen.sort(key=lambda c: c.entry_date is None or c.entry_date > long_ago)
+    with_case = {c.office_id for c in chosen}
+    for client in candidates:
+        if client.office_id not in with_case:
+            chosen.append(client)
+            with_case.add(client.office_id)
     for number, client in enumerate(chosen):
         programmes = list(client.office.programmes.order_by("pk"))
         # Offices under two programmes (e.g. bw-im and MBE) get cases under both.
@@ -382,6 +395,8 @@ def _cases(rng: random.Random, counsellors: dict[int, list[User]], today: dt.dat
             opened_on=max(opened, client.entry_date or opened),
             justification="Voraussetzungen im Erstgespräch geklärt (Demo).",
         )
+        planned = min(case.opened_on + dt.timedelta(days=rng.randint(3, 60)), today)
+        last = planned  # the latest day in the case's history so far
         author = case.counsellor
         for code in rng.sample(list(GOALS), rng.randint(1, 3)):
             what, indicator, step = GOALS[code]
@@ -405,29 +420,38 @@ def _cases(rng: random.Random, counsellors: dict[int, list[User]], today: dt.dat
                 ),
             )
             if number % 4 != 2 and rng.random() < 0.5:
+                on = max(today - dt.timedelta(days=rng.randint(1, 120)), planned)
+                last = max(last, on)
                 cases.record_review(
                     author,
                     case,
                     goal,
-                    on=today - dt.timedelta(days=rng.randint(1, 120)),
+                    on=on,
                     counsellor_score=rng.randint(-1, 1),
                     client_score=rng.randint(-1, 2),
                 )
+        written = timezone.make_aware(dt.datetime.combine(planned, dt.time(10)))
+        case.revisions.update(created_at=written)
         if rng.random() < 0.6:
+            agreed = min(planned + dt.timedelta(days=rng.randint(0, 14)), today)
             cases.record_agreement(
-                author, case, on=today, how=rng.choice(["written", "oral", "refused"])
+                author, case, on=agreed, how=rng.choice(["written", "oral", "refused"])
             )
+            last = max(last, agreed)
         phase = phases[number % len(phases)]
         if phase != case.phase:
             cases.set_phase(None, case, phase)
         if number % 7 == 6:
+            closed = min(last + dt.timedelta(days=rng.randint(1, 60)), today)
             for goal in case.goals.all():
                 cases.record_review(
-                    author, case, goal, on=today, counsellor_score=0, at_closure=True
+                    author, case, goal, on=closed, counsellor_score=0, at_closure=True
                 )
             reason = programme.closure_reasons.order_by("pk").first()
             if reason is not None:
-                cases.close_case(None, case, reason=reason, summary="Ziele erreicht (Demo).")
+                cases.close_case(
+                    None, case, reason=reason, summary="Ziele erreicht (Demo).", on=closed
+                )
 
 
 def _office_contacts(
