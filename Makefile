@@ -36,11 +36,14 @@ ifeq ($(CI),true)
 test: test-postgres
 endif
 
+# Browser tests share one committed demo per session, so they run in a session of their own.
 test-sqlite: install
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest $(PYTEST_ARGS) -m "not e2e"
+	$(PY) -m pytest $(PYTEST_ARGS) -m e2e
 
 test-postgres: install
-	DATABASE_URL=$(PG_URL) $(PY) -m pytest $(PYTEST_ARGS)
+	DATABASE_URL=$(PG_URL) $(PY) -m pytest $(PYTEST_ARGS) -m "not e2e"
+	DATABASE_URL=$(PG_URL) $(PY) -m pytest $(PYTEST_ARGS) -m e2e
 
 lint: install
 	.venv/bin/ruff check .

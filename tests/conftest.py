@@ -8,11 +8,14 @@ by an insider and by an outsider.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.db import transaction
 from django.test import Client as TestClient
 from django.utils import timezone
 
@@ -300,6 +303,17 @@ def add_staffing(w):
         key_file.recipients,
         KEY_FILE,
     )
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo, loaded once for the module inside a transaction that is rolled back at
+    its end; each test runs in a savepoint inside it (pytest-django's `db`). The browser
+    tests have their own (tests/e2e/conftest.py)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_demo", clients=40, stdout=open(os.devnull, "w"))  # noqa: SIM115
+        yield
+        transaction.set_rollback(True)
 
 
 @pytest.fixture

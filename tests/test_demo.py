@@ -4,7 +4,6 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 
@@ -13,16 +12,6 @@ from lotse.demo import data
 from lotse.organisations.models import Delegation, District, Membership, Programme, Role
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """The demo, loaded once for the module inside a transaction that is rolled back at
-    its end; each test runs in a savepoint inside it (pytest-django's `db`)."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("load_demo", clients=40, stdout=open("/dev/null", "w"))  # noqa: SIM115
-        yield
-        transaction.set_rollback(True)
 
 
 def test_demo_has_one_login_per_role_and_a_dozen_counsellors(demo):

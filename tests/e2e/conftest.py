@@ -1,5 +1,13 @@
 """Browser tests: the system Chromium, driven headless by Playwright, against a live server.
 
+The demo is loaded once per test session (per xdist worker) and stays committed, and
+one live server serves it to every test: loading it for each test and flushing the
+database afterwards cost about 20 s a test. The tests therefore share the data: a test
+may add to the demo but must not rely on another test's additions or their absence.
+Because the committed demo would break every other test, the browser tests run in a
+pytest session of their own (`pytest -m e2e`; `make test` runs both sessions); in a
+session that holds other tests too, they fail at once and load nothing.
+
 Under CI=true a missing Chromium fails the run; elsewhere these tests are skipped with
 the reason shown in the summary.
 """
@@ -13,6 +21,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.test.utils import override_settings
+from pytest_django.live_server_helper import LiveServer
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
@@ -25,19 +35,52 @@ ARGS = [
 AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 
 
-@pytest.fixture
-def demo(transactional_db):
-    with open(os.devnull, "w") as devnull:
-        call_command("load_demo", clients=40, stdout=devnull)
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request, django_test_environment, django_db_blocker, django_db_modify_db_settings
+):
+    """The test database. pytest-django creates the databases that marked tests ask for;
+    the browser tests carry no mark (they share the committed demo), so without this
+    their queries would reach the configured database itself."""
+    from django.test.utils import setup_databases, teardown_databases
+
+    verbosity = request.config.option.verbose
+    with django_db_blocker.unblock():
+        config = setup_databases(verbosity=verbosity, interactive=False)
+    yield
+    with django_db_blocker.unblock():
+        teardown_databases(config, verbosity=verbosity)
+
+
+@pytest.fixture(scope="session")
+def demo(request, django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo (40 clients), loaded and committed once; the database stays open to the
+    tests, the live server and `in_thread` for the whole session."""
+    if any(item.get_closest_marker("e2e") is None for item in request.session.items):
+        pytest.fail("Browser tests run in a session of their own: `pytest -m e2e`.")
+    media = override_settings(PRIVATE_MEDIA_ROOT=tmp_path_factory.mktemp("private"))
+    with django_db_blocker.unblock(), media:
+        with open(os.devnull, "w") as devnull:
+            call_command("load_demo", clients=40, stdout=devnull)
+        yield
+
+
+@pytest.fixture(scope="session")
+def server(demo):
+    """One live server for the session (pytest-django's `live_server` would flush the
+    database after every test)."""
+    live = LiveServer("localhost")
+    with live._live_server_modified_settings:
+        yield live
+    live.stop()
 
 
 @pytest.fixture
-def page(live_server, demo, settings, tmp_path):
-    """A fresh browser per test, started after and stopped before the database work.
+def page(server):
+    """A fresh browser per test.
 
     Playwright's sync API runs an event loop in this thread while it is open; Django
-    gives code inside a running loop its own connection objects, so the test database's
-    set-up and tear-down must happen outside it.
+    refuses database work inside a running loop, so tests query through `in_thread`.
     """
     if not CHROMIUM.exists():
         message = f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
@@ -46,11 +89,9 @@ def page(live_server, demo, settings, tmp_path):
         pytest.skip(message)
     from playwright.sync_api import sync_playwright
 
-    settings.PRIVATE_MEDIA_ROOT = tmp_path
-
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        context = browser.new_context(base_url=live_server.url, locale="de-DE")
+        context = browser.new_context(base_url=server.url, locale="de-DE")
         yield context.new_page()
         browser.close()
 

@@ -11,7 +11,7 @@ from lotse.clients.models import Client
 from lotse.demo import data
 from tests.e2e.conftest import axe_violations, sign_in
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from lotse.demo import data
 from lotse.network.models import Referral
 from tests.e2e.conftest import axe_violations, in_thread, saved, sign_in
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = pytest.mark.e2e
 
 OFFICE = "Caritas Migrationsdienst Ludwigsburg"
 

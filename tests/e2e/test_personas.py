@@ -11,7 +11,7 @@ from lotse.network.models import Appointment, Service
 from lotse.staffing.models import AllocationRun, Position
 from tests.e2e.conftest import axe_violations, in_thread, sign_in
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = pytest.mark.e2e
 
 COMMON = ["Startseite", "Organisationen", "Programme"]
 OFFICE = ["Startseite", "Ratsuchende", "Termine", "Angebote"]
@@ -130,7 +130,8 @@ def staffing_forms():
 
 
 def allocation_id():
-    return in_thread(lambda: AllocationRun.objects.get().pk)
+    """The demo's allocation (other tests may add theirs)."""
+    return in_thread(lambda: AllocationRun.objects.order_by("pk").first().pk)
 
 
 @pytest.mark.parametrize("username", list(NAVIGATION))
@@ -171,6 +172,8 @@ def test_administrator_filters_the_audit_log_in_place(page):
     rows = page.locator("#audit-events tbody tr")
     rows.first.wait_for()
     actions = page.locator("#audit-events tbody td code").all_inner_texts()
-    assert actions and set(actions) == {"accounts.login"}
+    # The filter matches the start of the action (failed sign-ins of other tests too).
+    assert "accounts.login" in actions
+    assert all(action.startswith("accounts.login") for action in actions)
     # htmx swapped the table only: the page itself was not reloaded.
     assert page.evaluate("document.body.dataset.marker") == "same-page"

@@ -15,7 +15,7 @@ from lotse.demo.staffing import key_file_path
 from lotse.staffing.models import AllocationRun
 from tests.e2e.conftest import axe_violations, in_thread, sign_in
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = pytest.mark.e2e
 
 
 def mbe_open_cases_by_office():
