@@ -66,6 +66,7 @@ bench: install
 messages: install
 	LOTSE_DEBUG=1 $(PY) manage.py makemessages --locale de --no-obsolete --add-location file \
 		--ignore node_modules --ignore var --ignore tests
+	$(PY) scripts/normalise_po.py lotse/locale/de/LC_MESSAGES/django.po
 
 # Re-resolve the Python lock file after changing pyproject.toml.
 lock: install
