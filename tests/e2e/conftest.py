@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.db import connections
 from django.test.utils import override_settings
 from pytest_django.live_server_helper import LiveServer
 
@@ -97,9 +98,18 @@ def page(server):
 
 
 def in_thread(query):
-    """Run a database query outside Playwright's event loop (Django refuses it inside)."""
+    """Run a database query outside Playwright's event loop (Django refuses it inside).
+    The thread's connection is closed afterwards: a connection left open would keep the
+    test database from being dropped at the end of the session."""
+
+    def run():
+        try:
+            return query()
+        finally:
+            connections.close_all()
+
     with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(query).result()
+        return pool.submit(run).result()
 
 
 def sign_in(page, username, password):

@@ -61,7 +61,10 @@ def test_referral_journey(demo, page):
     page.wait_for_url(f"**/clients/{client_pk}/")
     page.goto(form_url)
     page.get_by_label("Vermittlung mit Datenweitergabe").check()
-    consent = page.locator("#id_consent option", has_text="Schuldenregulierung")
+    # The consent just recorded ("purpose – recipients"); the client may hold others.
+    options = page.locator("#id_consent option").filter(has_text="Schuldenregulierung")
+    consent = options.filter(has_text=organisation)
+    assert consent.count() == 1, options.all_inner_texts()
     page.locator("#id_consent").select_option(consent.get_attribute("value"))
     page.locator("#id_purpose").fill("Schuldenregulierung mit dem Energieversorger")
     made_on = timezone.localdate() - dt.timedelta(days=30)
