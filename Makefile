@@ -54,13 +54,15 @@ types: install
 
 check: lint types test
 
-# Benchmarks on a database of its own under var/bench (demo data, 400 clients).
+# Benchmarks on a database of its own under var/bench (demo data, 400 clients): client
+# search, the name scorer, statewide programme reports.
 BENCH_ENV := LOTSE_DEBUG=1 LOTSE_DATA_DIR=$(CURDIR)/var/bench
 bench: install
 	$(BENCH_ENV) $(PY) manage.py migrate -v0
 	$(BENCH_ENV) $(PY) manage.py load_demo > /dev/null
 	$(BENCH_ENV) $(PY) manage.py bench_search --all-offices
 	$(BENCH_ENV) $(PY) manage.py name_similarity --evaluate
+	$(BENCH_ENV) $(PY) manage.py bench_reports
 
 # Refresh the German catalogue after changing strings (needs GNU gettext).
 messages: install

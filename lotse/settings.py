@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "lotse.network",
     "lotse.staffing",
     "lotse.structural",
+    "lotse.reports",
     "lotse.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -61,7 +62,16 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_tasks",
 ]
+
+# Background tasks (reports): run inline by default, so the embedded set-up needs no
+# worker; LOTSE_TASKS=database queues them in the database for `manage.py db_worker`.
+if env("LOTSE_TASKS", "inline") == "database":
+    INSTALLED_APPS.append("django_tasks_db")
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -17,6 +17,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from lotse.core.access import has_capability
+from tests.reports.fixtures import add_report
 from tests.structural.fixtures import add_structural
 
 PUBLIC = {
@@ -51,6 +52,7 @@ ORGANISATION_KWARGS = {
     "activity_pk",
     "volunteer_pk",
     "match_pk",
+    "run_pk",  # a report run: its author's only
 }
 # Other keyword arguments, with what they mean.
 OTHER_KWARGS = {
@@ -69,8 +71,10 @@ OTHER_KWARGS = {
 
 @pytest.fixture
 def world(world):
-    """The shared world plus a volunteer, a match and a log entry of office A."""
+    """The shared world plus a volunteer, a match and a log entry of office A, and a
+    report run of district A's coordinator."""
     add_structural(world)
+    add_report(world)
     return world
 
 
@@ -114,6 +118,7 @@ def samples(world):
         "activity_pk": world.activity_a.pk,
         "volunteer_pk": world.volunteer_a.pk,
         "match_pk": world.match_a.pk,
+        "run_pk": world.run_a.pk,
         "uidb64": "MQ",
         "token": "set-password",
         "app_label": "organisations",

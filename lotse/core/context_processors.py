@@ -16,6 +16,7 @@ NAVIGATION = [
     (_("Services"), "network:directory", Capability.DIRECTORY),
     (_("Team"), "cases:team", Capability.MANAGE_TEAM),
     (_("Structural work"), "structural:activities", Capability.PERSONAL_DATA),
+    (_("Reports"), "reports:index", Capability.VIEW_AGGREGATES),
     (_("Staffing"), "staffing:overview", Capability.VIEW_AGGREGATES),
     (_("Allocations"), "staffing:allocations", Capability.ALLOCATE),
     (_("Organisations"), "organisations:overview", Capability.VIEW_ORGANISATION),

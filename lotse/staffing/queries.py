@@ -173,8 +173,15 @@ def ratios(
 ) -> list[Ratio]:
     """The staffing ratios of every office the user sees aggregates of, grouped by
     `level`, ordered by programme and unit."""
-    day = reference_day(year, today)
     offices = access.offices_for(user, Capability.VIEW_AGGREGATES)
+    return ratios_of(offices, year, level, today)
+
+
+def ratios_of(
+    offices: QuerySet[Office], year: int, level: Level, today: dt.date | None = None
+) -> list[Ratio]:
+    """The staffing ratios of `offices` (already scoped by the caller), grouped by `level`."""
+    day = reference_day(year, today)
     office_list = list(
         offices.select_related("provider", "district__state").prefetch_related("programmes")
     )

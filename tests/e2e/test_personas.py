@@ -17,10 +17,10 @@ COMMON = ["Startseite", "Organisationen", "Programme"]
 OFFICE = ["Startseite", "Ratsuchende", "Termine", "Angebote"]
 NAVIGATION = {
     "beratung": [*OFFICE, "Strukturarbeit", *COMMON[1:]],
-    "teamleitung": [*OFFICE, "Team", "Strukturarbeit", "Personal", *COMMON[1:]],
-    "traeger": ["Startseite", "Team", "Personal", *COMMON[1:]],
-    "kreis": ["Startseite", "Angebote", "Personal", "Mittelverteilung", *COMMON[1:]],
-    "land": ["Startseite", "Personal", "Mittelverteilung", *COMMON[1:]],
+    "teamleitung": [*OFFICE, "Team", "Strukturarbeit", "Berichte", "Personal", *COMMON[1:]],
+    "traeger": ["Startseite", "Team", "Berichte", "Personal", *COMMON[1:]],
+    "kreis": ["Startseite", "Angebote", "Berichte", "Personal", "Mittelverteilung", *COMMON[1:]],
+    "land": ["Startseite", "Berichte", "Personal", "Mittelverteilung", *COMMON[1:]],
     "admin": [*COMMON, "Audit-Protokoll", "Verwaltung"],
 }
 # What the start page shows for each role.

@@ -1,0 +1,100 @@
+"""Report templates (data, not code) and the runs that build reports from them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from lotse.core.lib.suppression import DEFAULT_THRESHOLD
+from lotse.organisations.models import Programme
+
+
+def _sections_valid(value: Any) -> None:
+    from lotse.reports.figures import FIGURES
+
+    if not isinstance(value, list) or not value:
+        raise ValidationError(_("List at least one figure."))
+    unknown = [code for code in value if code not in FIGURES]
+    if unknown:
+        raise ValidationError(
+            _("Unknown figures: %(codes)s. Known: %(known)s."),
+            params={"codes": ", ".join(map(str, unknown)), "known": ", ".join(FIGURES)},
+        )
+    if len(set(value)) != len(value):
+        raise ValidationError(_("A figure is listed twice."))
+
+
+class ReportTemplate(models.Model):
+    """What a funder asks for: a programme's report as a list of figure codes."""
+
+    programme = models.ForeignKey(
+        Programme, models.PROTECT, related_name="report_templates", verbose_name=_("programme")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    due = models.CharField(_("due"), max_length=100, blank=True)
+    threshold = models.PositiveSmallIntegerField(
+        _("smallest count shown"),
+        default=DEFAULT_THRESHOLD,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "Counts from 1 to one below this are withheld (5 unless the funder says otherwise)."
+        ),
+    )
+    sections = models.JSONField(
+        _("figures"),
+        validators=[_sections_valid],
+        help_text=_("The figure codes in the order of the report."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("report template")
+        verbose_name_plural = _("report templates")
+        ordering = ["programme__short_name", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ReportRun(models.Model):
+    """One report built for a scope and period; kept so exports show what the page showed."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    template = models.ForeignKey(
+        ReportTemplate, models.PROTECT, related_name="runs", verbose_name=_("report")
+    )
+    level = models.CharField(_("level"), max_length=10)
+    unit_id = models.PositiveBigIntegerField(_("unit"))  # office, provider, district or state
+    unit_label = models.CharField(_("scope"), max_length=300)
+    start = models.DateField(_("from"))
+    end = models.DateField(_("until"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    result = models.JSONField(_("report"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    language = models.CharField(_("language"), max_length=10, default="de")
+    seconds = models.FloatField(_("time to build (s)"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("created by")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("report run")
+        verbose_name_plural = _("report runs")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.template} – {self.unit_label}, {self.start:%d.%m.%Y}–{self.end:%d.%m.%Y}"

@@ -1,0 +1,65 @@
+"""Journey 6 in Chromium: the state analyst builds the statewide report of a programme
+with small counts withheld, exports it, and allocates a budget by a key file."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pytest
+
+from lotse.demo import data
+from lotse.demo.staffing import key_file_path
+from lotse.reports.models import ReportRun
+from tests.e2e.conftest import axe_violations, in_thread, sign_in
+
+pytestmark = pytest.mark.e2e
+
+
+def test_state_analyst_reports_exports_and_allocates(demo, page):
+    sign_in(page, "land", data.PASSWORD)
+    nav = page.get_by_role("navigation", name="Hauptnavigation")
+    nav.get_by_role("link", name="Berichte").click()
+    page.wait_for_url("**/reports/")
+    page.get_by_role("combobox", name="Bericht", exact=True).select_option(
+        label="Jährliche Kennzahlen Integrationsmanagement"
+    )
+    page.get_by_role("combobox", name="Für", exact=True).select_option(
+        label="Land: Baden-Württemberg"
+    )
+    assert not axe_violations(page)
+    page.get_by_role("button", name="Bericht erstellen").click()
+    page.wait_for_url("**/reports/runs/*/")
+    sections = page.locator("section.report-section")
+    sections.first.wait_for()
+    assert sections.count() == 14
+    # Small counts are withheld, in the table and in the chart beside it.
+    assert page.locator("table.report abbr.withheld").count() > 0
+    assert page.locator("svg[role='img']").count() == 14
+    persons = page.locator("section[data-code='persons'] tbody tr").first
+    assert int(persons.locator("td").inner_text().replace(".", "")) > 0
+    assert not axe_violations(page)
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Excel (XLSX)").click()
+    assert download.value.suggested_filename.endswith(".xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(download.value.path().read_bytes())).active
+    texts = [str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert "Jährliche Kennzahlen Integrationsmanagement" in texts and "•" in texts
+    run_pk = int(page.url.rstrip("/").rsplit("/", 1)[1])
+    run = in_thread(lambda: ReportRun.objects.select_related("created_by").get(pk=run_pk))
+    assert run.status == "done" and run.created_by.username == "land"
+
+    # A budget allocated among municipalities by a key.
+    nav.get_by_role("link", name="Mittelverteilung").click()
+    page.get_by_role("link", name="Budget verteilen").click()
+    page.locator("#id_title").fill("Integrationsmanagement Landkreis Ludwigsburg")
+    page.locator("#id_programme").select_option(label="IM Baden-Württemberg")
+    page.locator("#id_key_label").fill("Personen in der Anschlussunterbringung")
+    page.locator("#id_budget_eur").fill("1200000")
+    page.locator("#id_minimum_eur").fill("51000")
+    page.locator("#id_file").set_input_files(str(key_file_path()))
+    page.get_by_role("button", name="Verteilen").click()
+    page.wait_for_url("**/staffing/allocations/*/")
+    assert "identisch" in page.locator("dl.facts").inner_text()
+    assert not axe_violations(page)
