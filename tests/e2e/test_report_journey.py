@@ -50,6 +50,17 @@ def test_state_analyst_reports_exports_and_allocates(demo, page):
     run = in_thread(lambda: ReportRun.objects.select_related("created_by").get(pk=run_pk))
     assert run.status == "done" and run.created_by.username == "land"
 
+    # The quality indicators over eight quarters, as line charts beside their tables.
+    page.get_by_role("link", name="Zurück zu den Berichten").click()
+    page.get_by_role("link", name="Qualitätsindikatoren im Zeitverlauf").click()
+    page.get_by_role("combobox", name="Für", exact=True).select_option(
+        label="Land: Baden-Württemberg"
+    )
+    page.get_by_role("button", name="Anzeigen").click()
+    page.wait_for_url("**/reports/quality/?*")
+    assert page.locator("section.report-section svg[role='img']").count() == 3
+    assert not axe_violations(page)
+
     # A budget allocated among municipalities by a key.
     nav.get_by_role("link", name="Mittelverteilung").click()
     page.get_by_role("link", name="Budget verteilen").click()
