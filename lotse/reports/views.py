@@ -88,10 +88,8 @@ def quality_view(request: HttpRequest) -> HttpResponse:
     form = QualityForm(request.GET or None, templates=templates, units=units)
     context: dict[str, Any] = {"form": form}
     if form.is_valid():
-        unit = queries.unit_for(request.user, form.cleaned_data["unit"])
+        unit = form.cleaned_data["unit_obj"]
         template = form.cleaned_data["template"]
-        if unit is None:
-            raise Http404
         sections = quality.indicators(
             template.programme,
             queries.offices_of(request.user, unit),

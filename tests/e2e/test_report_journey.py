@@ -12,6 +12,7 @@ from lotse.demo import data
 from lotse.demo.staffing import key_file_path
 from lotse.reports.models import ReportRun
 from tests.e2e.conftest import axe_violations, in_thread, sign_in
+from tests.e2e.test_staffing_journey import fill_allocation
 
 pytestmark = pytest.mark.e2e
 
@@ -62,13 +63,7 @@ def test_state_analyst_reports_exports_and_allocates(demo, page):
     assert not axe_violations(page)
 
     # A budget allocated among municipalities by a key.
-    nav.get_by_role("link", name="Mittelverteilung").click()
-    page.get_by_role("link", name="Budget verteilen").click()
-    page.locator("#id_title").fill("Integrationsmanagement Landkreis Ludwigsburg")
-    page.locator("#id_programme").select_option(label="IM Baden-Württemberg")
-    page.locator("#id_key_label").fill("Personen in der Anschlussunterbringung")
-    page.locator("#id_budget_eur").fill("1200000")
-    page.locator("#id_minimum_eur").fill("51000")
+    fill_allocation(page, "Integrationsmanagement Landkreis Ludwigsburg")
     page.locator("#id_file").set_input_files(str(key_file_path()))
     page.get_by_role("button", name="Verteilen").click()
     page.wait_for_url("**/staffing/allocations/*/")

@@ -39,6 +39,19 @@ def mbe_open_cases_by_office():
         return dict(cursor.fetchall())
 
 
+def fill_allocation(page, title):
+    """Open a new allocation from the navigation and enter the figures of a bw-im budget
+    of 1.2 million euros with the minimum share of 51,000 euros."""
+    nav = page.get_by_role("navigation", name="Hauptnavigation")
+    nav.get_by_role("link", name="Mittelverteilung").click()
+    page.get_by_role("link", name="Budget verteilen").click()
+    page.locator("#id_title").fill(title)
+    page.locator("#id_programme").select_option(label="IM Baden-Württemberg")
+    page.locator("#id_key_label").fill("Personen in der Anschlussunterbringung")
+    page.locator("#id_budget_eur").fill("1200000")
+    page.locator("#id_minimum_eur").fill("51000")
+
+
 def test_district_coordinator_checks_ratios_and_distributes_a_budget(demo, page):
     expected = in_thread(mbe_open_cases_by_office)
     assert expected, "the demo has MBE cases in the district"
@@ -62,13 +75,7 @@ def test_district_coordinator_checks_ratios_and_distributes_a_budget(demo, page)
     assert row.get_attribute("data-counted") == str(sum(expected.values()))
 
     # Distribute a budget among the municipalities by the demo's key file.
-    nav.get_by_role("link", name="Mittelverteilung").click()
-    page.get_by_role("link", name="Budget verteilen").click()
-    page.locator("#id_title").fill("Integrationsmanagement 2027 – Probelauf")
-    page.locator("#id_programme").select_option(label="IM Baden-Württemberg")
-    page.locator("#id_key_label").fill("Personen in der Anschlussunterbringung")
-    page.locator("#id_budget_eur").fill("1200000")
-    page.locator("#id_minimum_eur").fill("51000")
+    fill_allocation(page, "Integrationsmanagement 2027 – Probelauf")
     # A wrong file first: the figures typed stay, nothing is stored.
     page.locator("#id_file").set_input_files(
         files=[{"name": "falsch.csv", "mimeType": "text/csv", "buffer": b"Name\nAsperg\n"}]
