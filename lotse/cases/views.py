@@ -41,7 +41,9 @@ PERSONAL = Capability.PERSONAL_DATA
 
 @access.requires(PERSONAL)
 def open_case(request: HttpRequest, client_pk: int) -> HttpResponse:
-    """Open a case; the programme's eligibility check is shown with its reasons."""
+    """Open a case; the programme's eligibility check is shown with its reasons. "Check
+    eligibility" posts the form too (a GET would put the CSRF token into the address)
+    and opens nothing."""
     client = client_queries.get_client_for(request.user, client_pk)
     user = access.acting_user(request)
     form = OpenCaseForm(request.POST or request.GET or None, case_office=client.office, user=user)
@@ -50,7 +52,7 @@ def open_case(request: HttpRequest, client_pk: int) -> HttpResponse:
     programme = client.office.programmes.filter(pk=programme_pk).first() if programme_pk else None
     if programme is not None:
         check = services.check_eligibility(client, programme)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and "check" not in request.POST and form.is_valid():
         data = form.cleaned_data
         try:
             case = services.open_case(

@@ -21,6 +21,18 @@ def test_opening_shows_the_check_and_asks_for_a_justification(world, client_for)
     assert page.status_code == 200
     assert page.context["check"].outcome == "unknown"
     assert "Anschlussunterbringung" in page.content.decode()
+    # Checking posts the form (no CSRF token in the address) and opens nothing, even
+    # where everything needed to open is filled in.
+    complete = {
+        "programme": world.bw_im.pk,
+        "counsellor": world.counsellor_a.pk,
+        "override_justification": "Umzug steht bevor",
+    }
+    checked = browser.post(url, {**complete, "check": "1"})
+    assert checked.status_code == 200 and checked.context["check"].outcome == "unknown"
+    assert not Case.objects.filter(client=world.client_a).exists()
+    assert 'name="check"' in checked.content.decode()
+    assert 'formmethod="get"' not in checked.content.decode()
     response = browser.post(url, {"programme": world.bw_im.pk, "counsellor": world.counsellor_a.pk})
     assert "override_justification" in response.context["form"].errors
     response = browser.post(
