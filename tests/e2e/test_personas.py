@@ -59,6 +59,24 @@ def test_a_wrong_password_is_explained(page):
     assert page.get_by_label("Benutzername").input_value() == "beratung"
 
 
+def test_the_policy_check_sees_an_inline_script(page):
+    """The check every browser test ends with can fail: an inline script slipped into
+    the sign-in page is blocked by the Content Security Policy and reported."""
+
+    def with_inline_script(route):
+        response = route.fetch()
+        body = response.text().replace("</body>", "<script>document.title = 'x'</script></body>")
+        route.fulfill(response=response, body=body)
+
+    page.route("**/accounts/login/", with_inline_script)
+    page.goto("/accounts/login/")
+    page.wait_for_function("document.readyState === 'complete'")
+    page.wait_for_timeout(200)
+    assert page.title() != "x"
+    assert any("script-src-elem" in found for found in page.csp_blocked), page.csp_blocked
+    page.csp_blocked.clear()
+
+
 def test_skip_link_is_the_first_stop_and_moves_focus_to_the_content(page):
     sign_in(page, "beratung", data.PASSWORD)
     page.keyboard.press("Tab")
