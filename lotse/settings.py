@@ -1,18 +1,21 @@
 """The one settings module. Every knob is an environment variable with a safe default.
 
 Development and the demo run with LOTSE_DEBUG=1 on a SQLite file; production sets
-LOTSE_SECRET_KEY, LOTSE_ALLOWED_HOSTS and DATABASE_URL (PostgreSQL). See
+LOTSE_SECRET_KEY, LOTSE_FIELD_KEYS, LOTSE_ALLOWED_HOSTS and DATABASE_URL (PostgreSQL). See
 docs/operations.md.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import os
 import sys
 from pathlib import Path
 
 import dj_database_url
 import django_stubs_ext
+from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -39,6 +42,24 @@ if not SECRET_KEY:
     if not (DEBUG or TESTING):
         raise ImproperlyConfigured("Set LOTSE_SECRET_KEY (or LOTSE_DEBUG=1 for development).")
     SECRET_KEY = "insecure-development-key-never-use-in-production"  # noqa: S105
+
+# The keys of the encrypted text fields (lotse.core.fields): Fernet keys separated by
+# commas. The first encrypts, every one decrypts; see docs/operations.md for rotation.
+FIELD_KEYS = [key.strip() for key in env("LOTSE_FIELD_KEYS").split(",") if key.strip()]
+if not FIELD_KEYS:
+    if not (DEBUG or TESTING):
+        raise ImproperlyConfigured("Set LOTSE_FIELD_KEYS (or LOTSE_DEBUG=1 for development).")
+    development_key = hashlib.sha256(b"insecure-development-field-key-never-use-in-production")
+    FIELD_KEYS = [base64.urlsafe_b64encode(development_key.digest()).decode()]
+for key in FIELD_KEYS:
+    try:
+        Fernet(key)
+    except ValueError:
+        # The message never repeats the key.
+        raise ImproperlyConfigured(
+            "LOTSE_FIELD_KEYS holds a value that is not a Fernet key "
+            "(32 URL-safe base64-encoded bytes)."
+        ) from None
 
 ALLOWED_HOSTS = [h for h in env("LOTSE_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in env("LOTSE_CSRF_TRUSTED_ORIGINS").split(",") if o]

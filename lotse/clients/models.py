@@ -25,6 +25,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from lotse.clients.lib import codes
+from lotse.core.fields import EncryptedTextField
 from lotse.core.models import Term
 from lotse.organisations.models import Municipality, Office
 
@@ -325,7 +326,7 @@ class ProtectionNeed(PersonalRecord, models.Model):
     established_on = models.DateField(_("established on"))
     established_by = models.CharField(_("established by"), max_length=200)
     relevant_until = models.DateField(_("relevant until"), null=True, blank=True)
-    note = models.TextField(_("note"), blank=True)
+    note = EncryptedTextField(_("note"), blank=True)
 
     class Meta:
         verbose_name = _("special protection need")
@@ -504,7 +505,7 @@ class WorkingNote(PersonalRecord, models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.CASCADE, related_name="+", verbose_name=_("author")
     )
-    text = models.TextField(_("note"), max_length=5000)
+    text = EncryptedTextField(_("note"), max_length=5000)
     created_at = models.DateTimeField(_("written"), auto_now_add=True)
 
     class Meta:

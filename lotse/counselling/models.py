@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lotse.clients.lib import codes
 from lotse.clients.models import Client, HouseholdMember, Sex, term_field
+from lotse.core.fields import EncryptedTextField
 from lotse.core.models import Term
 from lotse.organisations.models import Office
 
@@ -77,7 +78,7 @@ class Contact(models.Model):
     participants = models.PositiveSmallIntegerField(
         _("participants"), null=True, blank=True, validators=[MinValueValidator(1)]
     )
-    note = models.TextField(_("short note"), blank=True, max_length=2000)
+    note = EncryptedTextField(_("short note"), blank=True, max_length=2000)
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
 
     class Meta:

@@ -9,6 +9,7 @@ import subprocess
 import sys
 
 import pytest
+from cryptography.fernet import Fernet
 from django.conf import settings
 from django.test import Client
 
@@ -20,6 +21,7 @@ def deploy_check(tmp_path, **extra):
     environment = {
         "PATH": os.environ.get("PATH", ""),
         "LOTSE_SECRET_KEY": secrets.token_urlsafe(50),
+        "LOTSE_FIELD_KEYS": Fernet.generate_key().decode(),
         "LOTSE_ALLOWED_HOSTS": "lotse.example.org",
         "LOTSE_DATA_DIR": str(tmp_path),
         **extra,
