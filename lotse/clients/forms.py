@@ -234,6 +234,25 @@ class MergeForm(forms.Form):
         field.queryset = candidates
 
 
+class LegalHoldForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why must the record be kept?"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("e.g. pending court proceedings; leave empty to lift the hold."),
+    )
+
+
+class ErasureForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("e.g. the client's request of 3 March (Art. 17 GDPR)."),
+    )
+
+
 class SearchForm(forms.Form):
     q = forms.CharField(
         label=_("Name, date of birth, file or phone number"), max_length=200, required=False

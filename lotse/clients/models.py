@@ -120,6 +120,14 @@ class Client(PersonalRecord, models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("changed"), auto_now=True)
+    # Retention: a record on legal hold is never anonymised; an anonymised record keeps
+    # only what the statistics count (lotse/clients/privacy.py).
+    legal_hold = models.TextField(
+        _("legal hold"),
+        blank=True,
+        help_text=_("Why the record must be kept beyond its retention period."),
+    )
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("client")

@@ -22,9 +22,10 @@ FILE_NUMBER = re.compile(r"^\d{7,8}-\d{3}$")
 
 
 def clients_for(user: Any) -> QuerySet[Client]:
-    """Live records (not merged away) of the offices where the user may see personal data."""
+    """Live records (not merged away, not anonymised) of the offices where the user may
+    see personal data."""
     offices = access.offices_for(user, PERSONAL).values("pk")
-    return Client.objects.filter(office__in=offices, merged_into=None)
+    return Client.objects.filter(office__in=offices, merged_into=None, anonymised_at=None)
 
 
 def get_client_for(user: Any, pk: Any) -> Client:

@@ -230,3 +230,84 @@ def merge_clients(actor: Actor, survivor: Client, duplicate: Client, reason: str
             data={"merged": duplicate.pk, "moved": moved, "reason": reason.strip()},
         )
     return survivor
+
+
+# --- data protection: legal hold, anonymisation, export ------------------------------
+
+
+def set_legal_hold(actor: Actor, client: Client, reason: str) -> Client:
+    """Keep the record beyond its retention period (reason given), or release it ("")."""
+    reason = reason.strip()
+    if client.anonymised_at is not None:
+        raise ValidationError(_("The record has been anonymised."))
+    previous = bool(client.legal_hold)
+    with transaction.atomic():
+        Client.objects.filter(pk=client.pk).update(legal_hold=reason)
+        client.legal_hold = reason
+        action = "clients.client.legal_hold_set" if reason else "clients.client.legal_hold_lifted"
+        audit.record(actor, action, client, data={"reason": reason, "was_on_hold": previous})
+    return client
+
+
+def anonymise_client(actor: Actor, client: Client, reason: str) -> dict[str, int]:
+    """Remove what names the person and keep what the statistics count
+    (lotse/clients/privacy.py); returns how many rows of each kind were changed.
+
+    Refused for a record on legal hold or with an open case. Files of deleted rows are
+    removed once the transaction has committed.
+    """
+    from lotse.clients import privacy
+
+    if not reason.strip():
+        raise ValidationError({"reason": _("Please say why the record is anonymised.")})
+    if client.anonymised_at is not None:
+        raise ValidationError(_("The record has been anonymised already."))
+    if client.legal_hold:
+        raise ValidationError(_("The record is on legal hold and is kept."), code="legal_hold")
+    if client.cases.filter(closed_on__isnull=True).exists():
+        raise ValidationError(_("Close the open cases first."), code="open_case")
+    counts: dict[str, int] = {}
+    files: list[tuple[Any, str]] = []
+    with transaction.atomic():
+        for record in privacy.records():
+            rows = record.rows(client)
+            label = record.model._meta.label_lower
+            if record.treatment == privacy.Treatment.DELETE:
+                file_fields = [
+                    f for f in record.model._meta.fields if isinstance(f, models.FileField)
+                ]
+                for f in file_fields:
+                    files += [(f.storage, name) for name in rows.values_list(f.name, flat=True)]
+                counts[label] = rows.count()
+                rows.delete()
+            elif record.treatment == privacy.Treatment.BLANK:
+                counts[label] = rows.update(**record.blank)
+        Client.objects.filter(pk=client.pk).update(
+            **privacy.CLIENT_BLANK, anonymised_at=timezone.now()
+        )
+        audit.record(
+            actor,
+            "clients.client.anonymised",
+            client,
+            data={"reason": reason.strip(), "rows": counts},
+        )
+        transaction.on_commit(lambda: [storage.delete(name) for storage, name in files if name])
+    client.refresh_from_db()
+    return counts
+
+
+def export_client(actor: Actor, client: Client) -> dict[str, Any]:
+    """Everything held about the client and who accessed the file (Art. 15 GDPR), as
+    plain data; the export itself is on the record."""
+    from lotse.clients import privacy
+
+    held = privacy.held_about(client)
+    result = {
+        "exported_at": timezone.now().isoformat(),
+        "exported_by": actor.get_username() if actor is not None else "system",
+        "client": privacy.row(client),
+        "records": held,
+        "accesses": privacy.accesses(client, held),
+    }
+    audit.record(actor, "clients.client.exported", client)
+    return result

@@ -28,4 +28,8 @@ urlpatterns = [
         name="document_download",
     ),
     path("<int:client_pk>/merge/", views.client_merge, name="merge"),
+    path("<int:client_pk>/export/", views.client_export, name="export"),
+    path("<int:client_pk>/export.json", views.client_export_json, name="export_json"),
+    path("<int:client_pk>/legal-hold/", views.client_legal_hold, name="legal_hold"),
+    path("<int:client_pk>/erase/", views.client_erase, name="erase"),
 ]

@@ -7,18 +7,20 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.forms import BaseForm
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from lotse.cases import queries as case_queries
-from lotse.clients import queries, services
+from lotse.clients import privacy, queries, services
 from lotse.clients.forms import (
     RECORD_FORMS,
     ClientForm,
     DecisionDealtForm,
     DocumentForm,
+    ErasureForm,
     IntakeConsentForm,
+    LegalHoldForm,
     MergeForm,
     SearchForm,
     WorkingNoteForm,
@@ -308,3 +310,71 @@ def client_merge(request: HttpRequest, client_pk: int) -> HttpResponse:
         return redirect("clients:detail", client_pk=client.pk)
     services.record_listing(request.user, [h.client for h in hits], "merge")
     return render(request, "clients/merge.html", {"client": client, "form": form, "hits": hits})
+
+
+# --- data protection -------------------------------------------------------------------
+
+
+@access.requires(PERSONAL)
+def client_export(request: HttpRequest, client_pk: int) -> HttpResponse:
+    """Everything held about the client and who accessed the file, to read or print."""
+    client = queries.get_client_for(request.user, client_pk)
+    export = services.export_client(request.user, client)
+    sections = [
+        (model._meta.verbose_name_plural, export["records"][model._meta.label_lower])
+        for model in (record.model for record in privacy.records())
+    ]
+    return render(
+        request,
+        "clients/export.html",
+        {"client": client, "export": export, "sections": [s for s in sections if s[1]]},
+    )
+
+
+@access.requires(PERSONAL)
+def client_export_json(request: HttpRequest, client_pk: int) -> HttpResponse:
+    """The same as JSON, to hand to the client or another system."""
+    client = queries.get_client_for(request.user, client_pk)
+    response = JsonResponse(
+        services.export_client(request.user, client), json_dumps_params={"ensure_ascii": False}
+    )
+    response["Content-Disposition"] = f'attachment; filename="auskunft-{client.pk}.json"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@access.requires(Capability.MANAGE_TEAM)
+def client_legal_hold(request: HttpRequest, client_pk: int) -> HttpResponse:
+    """A team lead keeps the record beyond its retention period, or lifts the hold."""
+    client = queries.get_client_for(request.user, client_pk)
+    if not _leads(request, client):
+        raise Http404
+    form = LegalHoldForm(request.POST or None, initial={"reason": client.legal_hold})
+
+    def save() -> object:
+        return services.set_legal_hold(request.user, client, form.cleaned_data["reason"])
+
+    if request.method == "POST" and save_posted(
+        request, form, save, _("The legal hold has been saved.")
+    ):
+        return redirect("clients:detail", client_pk=client.pk)
+    return render(request, "clients/legal_hold.html", {"client": client, "form": form})
+
+
+@access.requires(Capability.MANAGE_TEAM)
+def client_erase(request: HttpRequest, client_pk: int) -> HttpResponse:
+    """A team lead anonymises the record on request (Art. 17 GDPR): what names the
+    person goes, the statistics stay."""
+    client = queries.get_client_for(request.user, client_pk)
+    if not _leads(request, client):
+        raise Http404
+    form = ErasureForm(request.POST or None)
+
+    def erase() -> object:
+        return services.anonymise_client(request.user, client, form.cleaned_data["reason"])
+
+    if request.method == "POST" and save_posted(
+        request, form, erase, _("The record has been anonymised.")
+    ):
+        return redirect("clients:list")
+    return render(request, "clients/erase.html", {"client": client, "form": form})

@@ -205,6 +205,15 @@ class Programme(models.Model):
         verbose_name=_("closure reasons"),
     )
     report_due = models.CharField(_("annual report due"), max_length=100, blank=True)
+    retention_months = models.PositiveSmallIntegerField(
+        _("records kept for (months)"),
+        default=36,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "How long a client's record is kept after the last case under the programme "
+            "was closed or the last contact; then it is anonymised (statistics stay)."
+        ),
+    )
     quality_requirements = models.TextField(_("quality requirements"), blank=True)
     required_documents = models.TextField(_("required documents"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)

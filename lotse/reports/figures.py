@@ -219,7 +219,9 @@ def contacts_by_topic(basis: Basis) -> Section:
 def _age_band(client: Mapping[str, Any], day: dt.date) -> str:
     if client["birth_year"] is None:
         return AgeBand.UNKNOWN
-    birthday = (client["birth_month"] or 7, client["birth_day"] or 1)
+    # By year and month only: the day of birth goes when a record is anonymised, and the
+    # report must stay the same (a birthday counts from the first of its month).
+    birthday = (client["birth_month"] or 7, 1)
     age = day.year - client["birth_year"] - ((day.month, day.day) < birthday)
     for band, lowest in (("65+", 65), ("45-64", 45), ("27-44", 27), ("18-26", 18)):
         if age >= lowest:
@@ -229,7 +231,7 @@ def _age_band(client: Mapping[str, Any], day: dt.date) -> str:
 
 def age_and_sex(basis: Basis) -> Section:
     counts: Counter[tuple[str, str]] = Counter()
-    for client in basis.persons.values("birth_year", "birth_month", "birth_day", "sex"):
+    for client in basis.persons.values("birth_year", "birth_month", "sex"):
         counts[(_age_band(client, basis.end), client["sex"] or Sex.UNKNOWN)] += 1
     return table_section(
         basis,

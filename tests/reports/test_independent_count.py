@@ -218,12 +218,12 @@ class Count:
 
     def age_and_sex(self):
         counts = Counter()
-        for year, month, day, sex in (c[:4] for c in self.clients().values()):
+        for year, month, _day, sex in (c[:4] for c in self.clients().values()):
             if year is None:
                 band = "unknown"
             else:
                 age = self.end.year - year
-                if (self.end.month, self.end.day) < (month or 7, day or 1):
+                if (self.end.month, self.end.day) < (month or 7, 1):
                     age -= 1
                 band = next(name for lowest, name in AGE_BANDS if age >= lowest)
             counts[(band, sex or "unknown")] += 1
