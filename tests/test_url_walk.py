@@ -6,6 +6,8 @@
    gets a server error, a user without the view's capability gets 404, and every user
    of another organisation gets 404 on every URL that names an organisation's object.
 3. Anonymous requests to non-public URLs are sent to the sign-in page.
+4. Every page that shows a part of a client's file leaves exactly one read event in the
+   audit log, for the office's counsellor and team lead alike.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from lotse.core.access import has_capability
+from lotse.core.models import AuditEvent
 from tests.reports.fixtures import add_report
 from tests.structural.fixtures import add_structural
 
@@ -221,3 +224,44 @@ def test_anonymous_users_are_sent_to_sign_in(world):
         response = client.get(url)
         assert response.status_code == 302, url
         assert response["Location"].startswith(reverse("accounts:login")), url
+
+
+# URL keywords naming a part of a client's file (a subset of ORGANISATION_KWARGS).
+PERSONAL_KWARGS = {
+    "client_pk",
+    "case_pk",
+    "goal_pk",
+    "step_pk",
+    "consent_pk",
+    "document_pk",
+    "decision_pk",
+    "referral_pk",
+    "appointment_pk",
+    "follow_up_pk",
+    "match_pk",
+}
+READS = ("clients.client.viewed.", "clients.client.exported", "clients.document.downloaded")
+
+
+def test_every_page_of_a_file_leaves_exactly_one_read_event(world, client_for):
+    shown = 0
+    for user in (world.counsellor_a, world.team_lead_a):
+        browser = client_for(user)
+        for name, _pattern, url, kwargs in walkable(world):
+            if not PERSONAL_KWARGS & set(kwargs):
+                continue
+            last = AuditEvent.objects.order_by("-sequence").values_list("sequence", flat=True)[0]
+            response = browser.get(url)
+            reads = [
+                action
+                for action in AuditEvent.objects.filter(sequence__gt=last).values_list(
+                    "action", flat=True
+                )
+                if action.startswith(READS)
+            ]
+            if response.status_code == 200:
+                assert len(reads) == 1, (user.username, name, reads)
+                shown += 1
+            else:
+                assert reads == [], (user.username, name, response.status_code, reads)
+    assert shown > 30

@@ -68,6 +68,7 @@ def open_case(request: HttpRequest, client_pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The case has been opened."))
             return redirect("cases:detail", case_pk=case.pk)
+    record_access(request.user, client, "open-case")
     return render(
         request,
         "cases/open.html",
@@ -316,6 +317,7 @@ def assessment(request: HttpRequest, case_pk: int) -> HttpResponse:
         services.save_assessment(request.user, form.instance)
         messages.success(request, _("The profile has been saved."))
         return redirect("cases:detail", case_pk=case.pk)
+    record_access(request.user, case.client, "assessment")
     return render(request, "cases/assessment.html", {"case": case, "form": form})
 
 
@@ -335,6 +337,7 @@ def revisions(request: HttpRequest, case_pk: int) -> HttpResponse:
             chosen[key] = default
     snapshots = {r.number: r.snapshot for r in case.revisions.filter(number__in=chosen.values())}
     changes = services.compare(snapshots.get(chosen["a"], {}), snapshots.get(chosen["b"], {}))
+    record_access(request.user, case.client, "plan-revisions")
     return render(
         request,
         "cases/revisions.html",

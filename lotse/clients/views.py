@@ -155,6 +155,7 @@ def record_add(request: HttpRequest, client_pk: int, kind: str) -> HttpResponse:
 
     if request.method == "POST" and save_posted(request, form, save, _("Saved.")):
         return redirect("clients:detail", client_pk=client.pk)
+    services.record_access(request.user, client, f"add-{kind}")
     return render(
         request, "clients/record_form.html", {"client": client, "form": form, "title": title}
     )
@@ -183,6 +184,7 @@ def decision_dealt_with(request: HttpRequest, client_pk: int, decision_pk: int) 
     if request.method == "POST" and save_posted(request, form, save, _("Saved.")):
         return redirect("clients:detail", client_pk=client.pk)
     title = _("Deadline dealt with")
+    services.record_access(request.user, client, "decision")
     return render(
         request,
         "clients/record_form.html",
@@ -308,6 +310,7 @@ def client_merge(request: HttpRequest, client_pk: int) -> HttpResponse:
         request, form, merge, _("The records have been merged.")
     ):
         return redirect("clients:detail", client_pk=client.pk)
+    services.record_access(request.user, client, "merge")
     services.record_listing(request.user, [h.client for h in hits], "merge")
     return render(request, "clients/merge.html", {"client": client, "form": form, "hits": hits})
 
@@ -358,6 +361,7 @@ def client_legal_hold(request: HttpRequest, client_pk: int) -> HttpResponse:
         request, form, save, _("The legal hold has been saved.")
     ):
         return redirect("clients:detail", client_pk=client.pk)
+    services.record_access(request.user, client, "legal-hold")
     return render(request, "clients/legal_hold.html", {"client": client, "form": form})
 
 
@@ -377,4 +381,5 @@ def client_erase(request: HttpRequest, client_pk: int) -> HttpResponse:
         request, form, erase, _("The record has been anonymised.")
     ):
         return redirect("clients:list")
+    services.record_access(request.user, client, "erase")
     return render(request, "clients/erase.html", {"client": client, "form": form})

@@ -331,6 +331,7 @@ def follow_up_create(request: HttpRequest, client_pk: int) -> HttpResponse:
         request, form, save, _("The follow-up has been set.")
     ):
         return redirect("clients:detail", client_pk=client.pk)
+    record_access(user, client, "follow-up")
     return render(
         request,
         "network/follow_up_form.html",
