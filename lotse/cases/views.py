@@ -32,7 +32,7 @@ from lotse.cases.forms import (
 from lotse.cases.models import Case, Goal, Phase, Step
 from lotse.clients import queries as client_queries
 from lotse.clients.services import record_access, record_listing
-from lotse.core import access
+from lotse.core import access, paper
 from lotse.core.access import Capability
 from lotse.core.forms import apply_error, save_posted
 
@@ -101,7 +101,7 @@ def _case_context(request: HttpRequest, case: Case, **forms: BaseForm) -> dict[s
         "close_form": forms.get("close_form") or CloseForm(prefix="close", instance=case),
         "reopen_form": forms.get("reopen_form") or ReopenForm(prefix="reopen"),
         "conflict": getattr(request, "plan_conflict", None),
-        "pdf_languages": plan_pdf_module.LANGUAGES.items(),
+        "pdf_languages": paper.LANGUAGES.items(),
         "pdf_language": plan_pdf_module.client_language(case),
         "can_reassign": access.holds_in_office(
             request.user, Capability.MANAGE_TEAM, case.office_id
@@ -357,7 +357,7 @@ def plan_pdf(request: HttpRequest, case_pk: int) -> HttpResponse:
     """The plan on paper, labels in German and the client's (or a chosen) language."""
     case = queries.get_case_for(request.user, case_pk)
     language = request.GET.get("language") or plan_pdf_module.client_language(case)
-    if language not in plan_pdf_module.LANGUAGES:
+    if language not in paper.LANGUAGES:
         raise Http404
     record_access(request.user, case.client, "plan-pdf")
     response = HttpResponse(plan_pdf_module.render(case, language), content_type="application/pdf")
@@ -373,20 +373,20 @@ def plan_print(request: HttpRequest, case_pk: int) -> HttpResponse:
     """The same plan as the PDF, as a page to print from the browser."""
     case = queries.get_case_for(request.user, case_pk)
     language = request.GET.get("language") or plan_pdf_module.client_language(case)
-    if language not in plan_pdf_module.LANGUAGES:
+    if language not in paper.LANGUAGES:
         raise Http404
     record_access(request.user, case.client, "plan-print")
-    voluntary = plan_pdf_module.label(plan_pdf_module.VOLUNTARY, language)
-    signatures = [plan_pdf_module.both(t, language) for t in plan_pdf_module.SIGNATURES]
+    voluntary = paper.label(plan_pdf_module.VOLUNTARY, language)
+    signatures = [paper.both(t, language) for t in plan_pdf_module.SIGNATURES]
     return render(
         request,
         "cases/plan_print.html",
         {
             "case": case,
             "language": language,
-            "rtl": language in plan_pdf_module.RIGHT_TO_LEFT,
+            "rtl": language in paper.RIGHT_TO_LEFT,
             "sections": plan_pdf_module.sections(case, language),
-            "agreement": plan_pdf_module.both("Agreement", language),
+            "agreement": paper.both("Agreement", language),
             "voluntary": voluntary,
             "signatures": signatures,
         },

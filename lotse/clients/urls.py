@@ -15,6 +15,11 @@ urlpatterns = [
         name="consent_withdraw",
     ),
     path(
+        "<int:client_pk>/consents/<int:consent_pk>/form.pdf",
+        views.consent_pdf,
+        name="consent_pdf",
+    ),
+    path(
         "<int:client_pk>/decisions/<int:decision_pk>/dealt-with/",
         views.decision_dealt_with,
         name="decision_dealt_with",

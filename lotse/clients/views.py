@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from lotse.cases import queries as case_queries
+from lotse.clients import consent_pdf as consent_pdf_module
 from lotse.clients import privacy, queries, services
 from lotse.clients.forms import (
     RECORD_FORMS,
@@ -27,7 +28,7 @@ from lotse.clients.forms import (
     limit_record_form,
 )
 from lotse.clients.models import AsylumDecision, Client, Consent
-from lotse.core import access
+from lotse.core import access, paper
 from lotse.core.access import Capability
 from lotse.core.forms import apply_error, save_posted
 from lotse.counselling.forms import ContactForm
@@ -383,3 +384,18 @@ def client_erase(request: HttpRequest, client_pk: int) -> HttpResponse:
         return redirect("clients:list")
     services.record_access(request.user, client, "erase")
     return render(request, "clients/erase.html", {"client": client, "form": form})
+
+
+@access.requires(PERSONAL)
+def consent_pdf(request: HttpRequest, client_pk: int, consent_pk: int) -> HttpResponse:
+    """The consent as a form to sign, in German and the client's language."""
+    client = queries.get_client_for(request.user, client_pk)
+    consent = queries.get_consent_for(client, consent_pk)
+    language = request.GET.get("language") or paper.client_language(client)
+    if language not in paper.LANGUAGES:
+        raise Http404
+    services.record_access(request.user, client, "consent-pdf")
+    response = HttpResponse(consent_pdf_module.render(consent, language), "application/pdf")
+    response["Content-Disposition"] = f'inline; filename="einwilligung-{consent.pk}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response

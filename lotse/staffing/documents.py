@@ -28,9 +28,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from lotse.cases.plan_pdf import font_path
 from lotse.core.lib.funding import PositionGrant, SpendingProof
 from lotse.core.lib.tables import safe_cell
+from lotse.core.paper import font_path
 from lotse.core.templatetags.money import format_euros
 
 MONEY_FORMAT = '#,##0 "€"'

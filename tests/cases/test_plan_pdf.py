@@ -1,4 +1,4 @@
-"""The printed plan: labels in German and the client's language, shaped correctly."""
+"""Printed papers (the plan): labels in German and the client's language, shaped correctly."""
 
 from pathlib import Path
 
@@ -8,14 +8,14 @@ import uharfbuzz as hb
 from babel.messages.pofile import read_po
 from django.conf import settings
 
-from lotse.cases import plan_pdf
+from lotse.core import paper
 from lotse.core.models import AuditEvent
 
 LOCALE = Path(settings.BASE_DIR) / "lotse" / "locale"
 
 
 def msgids():
-    with (LOCALE / "de" / "LC_MESSAGES" / "plan.po").open("rb") as handle:
+    with (LOCALE / "de" / "LC_MESSAGES" / "paper.po").open("rb") as handle:
         return [m.id for m in read_po(handle) if m.id]
 
 
@@ -28,11 +28,11 @@ def glyphs(text, font):
     return [info.codepoint for info in buffer.glyph_infos]
 
 
-@pytest.mark.parametrize("language", [*plan_pdf.LANGUAGES, "de"])
+@pytest.mark.parametrize("language", [*paper.LANGUAGES, "de"])
 def test_every_label_is_translated_and_has_glyphs_in_its_font(language):
-    style = ("NotoSansArabic" if language in plan_pdf.RIGHT_TO_LEFT else "NotoSans", "")
-    font = plan_pdf.font_path(style)
-    catalogue = plan_pdf.catalogue(language)
+    style = ("NotoSansArabic" if language in paper.RIGHT_TO_LEFT else "NotoSans", "")
+    font = paper.font_path(style)
+    catalogue = paper.catalogue(language)
     labels = msgids()
     assert len(labels) >= 40
     for text in labels:
@@ -41,11 +41,11 @@ def test_every_label_is_translated_and_has_glyphs_in_its_font(language):
         assert 0 not in glyphs(translated, font), (language, translated)  # glyph 0: an empty box
 
 
-@pytest.mark.parametrize("language", sorted(set(plan_pdf.LANGUAGES) - {"en"}))
+@pytest.mark.parametrize("language", sorted(set(paper.LANGUAGES) - {"en"}))
 def test_machine_translations_are_marked_for_review(language):
     if language == "de":
         return
-    path = LOCALE / language / "LC_MESSAGES" / "plan.po"
+    path = LOCALE / language / "LC_MESSAGES" / "paper.po"
     assert '"X-Machine-Translated: yes\\n"' in path.read_text()
     with path.open("rb") as handle:
         catalogue = read_po(handle)
@@ -93,5 +93,5 @@ def test_the_print_view_shows_the_same_labels(world, client_for):
     page = response.content.decode()
     assert response.status_code == 200
     assert 'lang="ar" dir="rtl"' in page
-    assert plan_pdf.label("How we will know", "ar").translated in page
+    assert paper.label("How we will know", "ar").translated in page
     assert world.goal_a.what in page
