@@ -3,6 +3,7 @@ leaves an audit event without personal values; reads of a file are recorded here
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
@@ -124,8 +125,19 @@ def add_working_note(actor: Any, client: Client, text: str) -> WorkingNote:
     return save_record(actor, WorkingNote(client=client, author=actor, text=text))
 
 
+# Markup or script anywhere in an upload makes it a polyglot (an image or PDF that is
+# also a web page); PDF actions that run code or open other files are refused too.
+# Streams compressed inside a PDF are not opened: the check is a filter, not a proof.
+ACTIVE_CONTENT = re.compile(
+    rb"<\s*(script|html|svg|iframe|object|embed|body)\b|<\?php|javascript:"
+    rb"|/(JavaScript|JS|Launch|EmbeddedFile|RichMedia|XFA)(?![A-Za-z])",
+    re.IGNORECASE,
+)
+
+
 def check_upload(upload: UploadedFile[Any]) -> str:
-    """The content type, judged by the file's content and never by its name."""
+    """The content type, judged by the file's content and never by its name; files that
+    carry markup, script or PDF actions are refused."""
     if upload.size is None or upload.size > settings.MAX_UPLOAD_BYTES:
         limit = settings.MAX_UPLOAD_BYTES // (1024 * 1024)
         raise ValidationError({"file": _("The file is larger than %(mb)d MB.") % {"mb": limit}})
@@ -137,6 +149,18 @@ def check_upload(upload: UploadedFile[Any]) -> str:
     if kind is None or kind.mime not in ALLOWED_DOCUMENTS:
         raise ValidationError(
             {"file": _("Only PDF files and images (JPEG, PNG, WebP) can be uploaded.")}
+        )
+    content = upload.read()
+    upload.seek(0)
+    if ACTIVE_CONTENT.search(content):
+        raise ValidationError(
+            {
+                "file": _(
+                    "The file contains script or web-page markup and cannot be uploaded. "
+                    "Please save it again as a plain PDF or image (for example by printing "
+                    "it to PDF)."
+                )
+            }
         )
     return str(kind.mime)
 

@@ -271,6 +271,22 @@ def test_documents_are_checked_by_content_and_downloads_audited(world, client_fo
         b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n",
         content_type="application/octet-stream",
     )
+    # Polyglots: a real image or PDF that also carries a web page or a script action.
+    for name, content in [
+        ("foto.png", PNG + b"<html><script>alert(1)</script></html>"),
+        ("foto.png", PNG + b"<svg onload=alert(1)>"),
+        (
+            "brief.pdf",
+            b"%PDF-1.4\n1 0 obj\n<< /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >>",
+        ),
+        ("brief.pdf", b"%PDF-1.4\n1 0 obj\n<< /S /Launch /F (cmd.exe) >>\nendobj\n"),
+    ]:
+        refused = browser.post(
+            url, {"title": "Polyglott", "file": SimpleUploadedFile(name, content)}
+        )
+        assert refused.status_code == 422, name
+        assert "Skript" in str(refused.context["document_form"].errors["file"])
+    assert not Document.objects.filter(title="Polyglott").exists()
     assert browser.post(url, {"title": "Ausweis", "file": pdf}).status_code == 302
     document = Document.objects.get(title="Ausweis")
     assert document.content_type == "application/pdf"
