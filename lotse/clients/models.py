@@ -191,10 +191,12 @@ class Client(PersonalRecord, models.Model):
             errors["birth_month"] = _("A day of birth needs a month.")
         if self.birth_month is not None and self.birth_year is None:
             errors["birth_year"] = _("A month of birth needs a year.")
-        if self.birth_year is not None:
-            month, day = self.birth_month or 1, self.birth_day or 1
+        # Parts out of range are refused by the fields' validators; only a date that can
+        # exist is checked further.
+        year, month, day = self.birth_year, self.birth_month or 1, self.birth_day or 1
+        if year is not None and 1900 <= year <= 2100 and 1 <= month <= 12 and 1 <= day <= 31:
             try:
-                born = dt.date(self.birth_year, month, day)
+                born = dt.date(year, month, day)
             except ValueError:
                 errors["birth_day"] = _("This day does not exist in that month.")
             else:

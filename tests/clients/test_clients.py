@@ -386,3 +386,30 @@ def test_partial_birth_dates(world):
     client.birth_day = 14
     assert client.birth_date_display == "14.03.2001"
     assert client.age_on(dt.date(2026, 3, 13)) == 24
+
+
+@pytest.mark.parametrize(
+    ("year", "month", "day", "field"),
+    [
+        ("9" * 40, "1", "1", "birth_year"),
+        ("1990", "13", "1", "birth_month"),
+        ("1990", "2", "30", "birth_day"),
+        ("-5", "", "", "birth_year"),
+    ],
+)
+def test_an_impossible_birth_date_is_refused_with_a_message(
+    world, client_for, year, month, day, field
+):
+    response = client_for(world.counsellor_a).post(
+        "/clients/new/",
+        {
+            "given_names": "Amina",
+            "family_name": "Yusuf",
+            "birth_year": year,
+            "birth_month": month,
+            "birth_day": day,
+        },
+    )
+    assert field in response.context["form"].errors
+    assert response.context["form"]["family_name"].value() == "Yusuf"  # kept as typed
+    assert not Client.objects.filter(family_name="Yusuf").exists()
