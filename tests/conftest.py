@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from contextlib import contextmanager
 from decimal import Decimal
 from types import SimpleNamespace
+from unittest import mock
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -320,6 +322,14 @@ def demo(django_db_setup, django_db_blocker):
 def world(db, settings, tmp_path):
     settings.PRIVATE_MEDIA_ROOT = tmp_path
     return build_world()
+
+
+@contextmanager
+def clock_at(moment):
+    """Django's clock (`timezone.now`, which the audit log and the session checks read)
+    stands at `moment` inside the block."""
+    with mock.patch("django.utils.timezone.now", return_value=moment):
+        yield moment
 
 
 @pytest.fixture
