@@ -105,6 +105,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After authentication and messages: ends idle sessions with a message.
+    "lotse.accounts.middleware.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -176,9 +178,11 @@ if TESTING:
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False
 
 # Protection of sign-in (docs/operations.md): after LOCKOUT_FAILURES wrong passwords for
-# one username within LOCKOUT_MINUTES, that username is refused for LOCKOUT_MINUTES.
+# one username within LOCKOUT_MINUTES, that username is refused for LOCKOUT_MINUTES; a
+# session without a request for IDLE_MINUTES ends.
 LOCKOUT_FAILURES = int(env("LOTSE_LOCKOUT_FAILURES", "5"))
 LOCKOUT_MINUTES = int(env("LOTSE_LOCKOUT_MINUTES", "15"))
+IDLE_MINUTES = int(env("LOTSE_IDLE_MINUTES", "30"))
 
 # Transport: in production Lotse is reached over TLS only. Behind a proxy that terminates
 # TLS, LOTSE_BEHIND_TLS_PROXY=1 trusts its X-Forwarded-Proto header (only safe if the

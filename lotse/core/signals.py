@@ -20,7 +20,9 @@ def _logged_in(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> N
 @receiver(signals.user_logged_out)
 def _logged_out(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
     if user is not None:
-        audit.record(user, "accounts.logout", user)
+        # "user" when they signed out themselves; the idle timeout sets its own reason.
+        reason = getattr(request, "lotse_logout_reason", "user")
+        audit.record(user, "accounts.logout", user, data={"reason": reason})
 
 
 @receiver(signals.user_login_failed)
