@@ -177,12 +177,14 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("LOTSE_SECURE_COOKIES", no
 if TESTING:
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False
 
-# Protection of sign-in (docs/operations.md): after LOCKOUT_FAILURES wrong passwords for
-# one username within LOCKOUT_MINUTES, that username is refused for LOCKOUT_MINUTES; a
-# session without a request for IDLE_MINUTES ends.
+# Protection of sign-in and of the riskiest actions (docs/operations.md): after
+# LOCKOUT_FAILURES wrong passwords for one username within LOCKOUT_MINUTES, that username
+# is refused for LOCKOUT_MINUTES; a session without a request for IDLE_MINUTES ends;
+# exports, merges and erasure need the password confirmed within CONFIRM_MINUTES.
 LOCKOUT_FAILURES = int(env("LOTSE_LOCKOUT_FAILURES", "5"))
 LOCKOUT_MINUTES = int(env("LOTSE_LOCKOUT_MINUTES", "15"))
 IDLE_MINUTES = int(env("LOTSE_IDLE_MINUTES", "30"))
+CONFIRM_MINUTES = int(env("LOTSE_CONFIRM_MINUTES", "10"))
 
 # Transport: in production Lotse is reached over TLS only. Behind a proxy that terminates
 # TLS, LOTSE_BEHIND_TLS_PROXY=1 trusts its X-Forwarded-Proto header (only safe if the

@@ -332,11 +332,20 @@ def clock_at(moment):
         yield moment
 
 
+def confirm_password(client, password=PASSWORD):
+    """Confirm the password on the page that exports and merges ask for first."""
+    response = client.post("/accounts/confirm/", {"password": password})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return client
+
+
 @pytest.fixture
 def client_for():
-    def make(user):
+    """A test client signed in as `user`; `confirmed=True` has confirmed the password too."""
+
+    def make(user, *, confirmed=False):
         client = TestClient()
         client.force_login(user)
-        return client
+        return confirm_password(client) if confirmed else client
 
     return make

@@ -6,6 +6,8 @@
    gets a server error, a user without the view's capability gets 404, and every user
    of another organisation gets 404 on every URL that names an organisation's object.
 3. Anonymous requests to non-public URLs are sent to the sign-in page.
+4. The riskiest views (exports, merges) ask insiders to confirm their password, and
+   still answer 404 to outsiders, before and after a confirmation.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import re
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils.http import urlencode
 
 from lotse.core.access import has_capability
 from tests.reports.fixtures import add_report
@@ -29,6 +32,15 @@ PUBLIC = {
     "admin:login",
     "set_language",
     "network:feed",  # the calendar feed: its secret token is the access check
+}
+# Views that need the password confirmed first (`access.recently_confirmed`), each with
+# the persona of provider A who may use it.
+CONFIRMED = {
+    "clients:merge": "team_lead_a",
+    "network:directory_export": "counsellor_a",
+    "reports:export": "district_a",
+    "staffing:proof": "coordinator_a",
+    "staffing:allocation_export": "district_a",
 }
 # URL keyword arguments that name an object of an organisation: outsiders get 404.
 ORGANISATION_KWARGS = {
@@ -171,7 +183,8 @@ def test_personas_get_what_their_capabilities_allow(world, client_for):
     ]
     covered = 0
     for user in personas:
-        client = client_for(user)
+        # Confirmed, so that the views behind a confirmation are walked too.
+        client = client_for(user, confirmed=True)
         for name, pattern, url, kwargs in walkable(world):
             if name == "accounts:logout":
                 continue  # would end the session of this loop
@@ -221,3 +234,24 @@ def test_anonymous_users_are_sent_to_sign_in(world):
         response = client.get(url)
         assert response.status_code == 302, url
         assert response["Location"].startswith(reverse("accounts:login")), url
+
+
+def test_the_riskiest_views_ask_for_the_password_after_the_access_checks(world, client_for):
+    marked = {
+        name
+        for name, pattern in patterns()
+        if getattr(pattern.callback, "lotse_confirmation", False)
+    }
+    assert marked == set(CONFIRMED)
+    urls = {name: (url, kwargs) for name, _, url, kwargs in walkable(world)}
+    for name, username in CONFIRMED.items():
+        url, kwargs = urls[name]
+        response = client_for(getattr(world, username)).get(url)
+        assert response.status_code == 302, name
+        assert response.url == f"/accounts/confirm/?{urlencode({'next': url})}", name
+        if not ORGANISATION_KWARGS & set(kwargs):
+            continue  # the user's own scope: nothing of another organisation is named
+        for user in world.outsiders:
+            for confirmed in (False, True):
+                response = client_for(user, confirmed=confirmed).get(url)
+                assert response.status_code == 404, (name, user.username, confirmed)

@@ -13,6 +13,7 @@ urlpatterns = [
         auth.LoginView.as_view(authentication_form=SignInForm, redirect_authenticated_user=True),
         name="login",
     ),
+    path("confirm/", views.confirm_password, name="confirm"),
     path(
         "logout/",
         access.requires(Capability.SIGNED_IN)(auth.LogoutView.as_view()),
