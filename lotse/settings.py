@@ -105,6 +105,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After authentication and messages: ends idle sessions with a message.
+    "lotse.accounts.middleware.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -151,6 +153,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# Sign-in refuses a username that is locked (lotse/accounts/lockout.py) without checking
+# its password.
+AUTHENTICATION_BACKENDS = ["lotse.accounts.lockout.LockoutBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:dashboard"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -171,6 +176,15 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("LOTSE_SECURE_COOKIES", not DEBUG)
 if TESTING:
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False
+
+# Protection of sign-in and of the riskiest actions (docs/operations.md): after
+# LOCKOUT_FAILURES wrong passwords for one username within LOCKOUT_MINUTES, that username
+# is refused for LOCKOUT_MINUTES; a session without a request for IDLE_MINUTES ends;
+# exports, merges and erasure need the password confirmed within CONFIRM_MINUTES.
+LOCKOUT_FAILURES = int(env("LOTSE_LOCKOUT_FAILURES", "5"))
+LOCKOUT_MINUTES = int(env("LOTSE_LOCKOUT_MINUTES", "15"))
+IDLE_MINUTES = int(env("LOTSE_IDLE_MINUTES", "30"))
+CONFIRM_MINUTES = int(env("LOTSE_CONFIRM_MINUTES", "10"))
 
 # Transport: in production Lotse is reached over TLS only. Behind a proxy that terminates
 # TLS, LOTSE_BEHIND_TLS_PROXY=1 trusts its X-Forwarded-Proto header (only safe if the

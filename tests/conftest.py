@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from contextlib import contextmanager
 from decimal import Decimal
 from types import SimpleNamespace
+from unittest import mock
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -322,11 +324,28 @@ def world(db, settings, tmp_path):
     return build_world()
 
 
+@contextmanager
+def clock_at(moment):
+    """Django's clock (`timezone.now`, which the audit log and the session checks read)
+    stands at `moment` inside the block."""
+    with mock.patch("django.utils.timezone.now", return_value=moment):
+        yield moment
+
+
+def confirm_password(client, password=PASSWORD):
+    """Confirm the password on the page that exports and merges ask for first."""
+    response = client.post("/accounts/confirm/", {"password": password})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return client
+
+
 @pytest.fixture
 def client_for():
-    def make(user):
+    """A test client signed in as `user`; `confirmed=True` has confirmed the password too."""
+
+    def make(user, *, confirmed=False):
         client = TestClient()
         client.force_login(user)
-        return client
+        return confirm_password(client) if confirmed else client
 
     return make

@@ -8,6 +8,8 @@
 3. Anonymous requests to non-public URLs are sent to the sign-in page.
 4. Every page that shows a part of a client's file leaves exactly one read event in the
    audit log, for the office's counsellor and team lead alike.
+5. The riskiest views (exports, merges) ask insiders to confirm their password, and
+   still answer 404 to outsiders, before and after a confirmation.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import re
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils.http import urlencode
 
 from lotse.core.access import has_capability
 from lotse.core.models import AuditEvent
@@ -32,6 +35,15 @@ PUBLIC = {
     "admin:login",
     "set_language",
     "network:feed",  # the calendar feed: its secret token is the access check
+}
+# Views that need the password confirmed first (`access.recently_confirmed`), each with
+# the persona of provider A who may use it.
+CONFIRMED = {
+    "clients:merge": "team_lead_a",
+    "network:directory_export": "counsellor_a",
+    "reports:export": "district_a",
+    "staffing:proof": "coordinator_a",
+    "staffing:allocation_export": "district_a",
 }
 # URL keyword arguments that name an object of an organisation: outsiders get 404.
 ORGANISATION_KWARGS = {
@@ -174,7 +186,8 @@ def test_personas_get_what_their_capabilities_allow(world, client_for):
     ]
     covered = 0
     for user in personas:
-        client = client_for(user)
+        # Confirmed, so that the views behind a confirmation are walked too.
+        client = client_for(user, confirmed=True)
         for name, pattern, url, kwargs in walkable(world):
             if name == "accounts:logout":
                 continue  # would end the session of this loop
@@ -246,7 +259,7 @@ READS = ("clients.client.viewed.", "clients.client.exported", "clients.document.
 def test_every_page_of_a_file_leaves_exactly_one_read_event(world, client_for):
     shown = 0
     for user in (world.counsellor_a, world.team_lead_a):
-        browser = client_for(user)
+        browser = client_for(user, confirmed=True)
         for name, _pattern, url, kwargs in walkable(world):
             if not PERSONAL_KWARGS & set(kwargs):
                 continue
@@ -265,3 +278,24 @@ def test_every_page_of_a_file_leaves_exactly_one_read_event(world, client_for):
             else:
                 assert reads == [], (user.username, name, response.status_code, reads)
     assert shown > 30
+
+
+def test_the_riskiest_views_ask_for_the_password_after_the_access_checks(world, client_for):
+    marked = {
+        name
+        for name, pattern in patterns()
+        if getattr(pattern.callback, "lotse_confirmation", False)
+    }
+    assert marked == set(CONFIRMED)
+    urls = {name: (url, kwargs) for name, _, url, kwargs in walkable(world)}
+    for name, username in CONFIRMED.items():
+        url, kwargs = urls[name]
+        response = client_for(getattr(world, username)).get(url)
+        assert response.status_code == 302, name
+        assert response.url == f"/accounts/confirm/?{urlencode({'next': url})}", name
+        if not ORGANISATION_KWARGS & set(kwargs):
+            continue  # the user's own scope: nothing of another organisation is named
+        for user in world.outsiders:
+            for confirmed in (False, True):
+                response = client_for(user, confirmed=confirmed).get(url)
+                assert response.status_code == 404, (name, user.username, confirmed)

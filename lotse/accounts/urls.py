@@ -2,12 +2,18 @@ from django.contrib.auth import views as auth
 from django.urls import path, reverse_lazy
 
 from lotse.accounts import views
+from lotse.accounts.forms import SignInForm
 from lotse.core import access
 from lotse.core.access import Capability
 
 app_name = "accounts"
 urlpatterns = [
-    path("login/", auth.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "login/",
+        auth.LoginView.as_view(authentication_form=SignInForm, redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("confirm/", views.confirm_password, name="confirm"),
     path(
         "logout/",
         access.requires(Capability.SIGNED_IN)(auth.LogoutView.as_view()),

@@ -1,15 +1,21 @@
-"""Password change and reset: Django's views, with the outcome in the audit log."""
+"""Password change, reset and confirmation: Django's views, with the outcome in the
+audit log."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import views as auth
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
 
-from lotse.core import audit
+from lotse.accounts.forms import ConfirmPasswordForm
+from lotse.core import access, audit
+from lotse.core.access import Capability
 
 
 class AuditedPasswordForm:
@@ -32,3 +38,22 @@ class PasswordChangeView(AuditedPasswordForm, auth.PasswordChangeView):
 class PasswordResetConfirmView(AuditedPasswordForm, auth.PasswordResetConfirmView):
     audit_action = "accounts.password_reset"
     success_url = reverse_lazy("accounts:password_reset_complete")
+
+
+@access.requires(Capability.SIGNED_IN)
+def confirm_password(request: HttpRequest) -> HttpResponse:
+    """The page that asks for the password before exports, merges and erasure
+    (`access.recently_confirmed`), then sends the user on to where they were going."""
+    user = access.acting_user(request)
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = ""
+    form = ConfirmPasswordForm(request, user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        access.note_confirmation(request)
+        audit.record(user, "accounts.confirmed", user)
+        return redirect(target or settings.LOGIN_REDIRECT_URL)
+    context = {"form": form, "next": target, "confirm_minutes": settings.CONFIRM_MINUTES}
+    return render(request, "registration/confirm_password.html", context)

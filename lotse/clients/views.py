@@ -279,12 +279,21 @@ def document_download(request: HttpRequest, client_pk: int, document_pk: int) ->
     return response
 
 
-@access.requires(Capability.MANAGE_TEAM)
-def client_merge(request: HttpRequest, client_pk: int) -> HttpResponse:
-    """A team lead merges a duplicate record into this one."""
+def _led_client(request: HttpRequest, client_pk: int) -> Client:
+    """A client of an office whose team the user leads; 404 for any other."""
     client = queries.get_client_for(request.user, client_pk)
     if not _leads(request, client):
         raise Http404
+    return client
+
+
+# The password is confirmed before the form is shown, so that the form once filled in
+# is not lost to the confirmation; the merge itself is refused without it as well.
+@access.requires(Capability.MANAGE_TEAM)
+@access.recently_confirmed(reach=_led_client)
+def client_merge(request: HttpRequest, client_pk: int) -> HttpResponse:
+    """A team lead merges a duplicate record into this one."""
+    client = _led_client(request, client_pk)
     hits = queries.duplicates(
         request.user,
         given_names=client.given_names,

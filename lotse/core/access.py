@@ -4,7 +4,9 @@ A user's rights come only from their active memberships. A role grants capabilit
 the membership's organisation (office, provider, district, state, or none for the
 administrator) bounds where they hold. Views declare the capability they need with
 `@requires(...)` and fetch objects only through the `get_*_for` helpers, which answer
-404 for anything outside the user's reach, so that an id reveals nothing.
+404 for anything outside the user's reach, so that an id reveals nothing. The riskiest
+views (exports, merges, erasure) also need the password confirmed recently
+(`@recently_confirmed`).
 """
 
 from __future__ import annotations
@@ -14,9 +16,13 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from django.core.exceptions import ObjectDoesNotExist
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist
 from django.db.models import Model, Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponseBase, HttpResponseRedirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
 
 from lotse.accounts.models import User
 from lotse.organisations.models import (
@@ -222,6 +228,53 @@ def requires(capability: Capability) -> Callable[[View], View]:
             return view(request, *args, **kwargs)
 
         checked.lotse_capability = capability  # type: ignore[attr-defined]
+        return checked
+
+    return decorator
+
+
+# When the session's user last confirmed their password, in seconds since the epoch.
+CONFIRMED_AT = "lotse_confirmed_at"
+
+
+def note_confirmation(request: HttpRequest) -> None:
+    """The user has just confirmed their password (the confirmation page calls this)."""
+    request.session[CONFIRMED_AT] = int(timezone.now().timestamp())
+
+
+def confirmed_recently(request: HttpRequest) -> bool:
+    confirmed_at = request.session.get(CONFIRMED_AT)
+    age = timezone.now().timestamp() - confirmed_at if isinstance(confirmed_at, int) else None
+    return age is not None and 0 <= age < settings.CONFIRM_MINUTES * 60
+
+
+def recently_confirmed(reach: Callable[..., object] | None = None) -> Callable[[View], View]:
+    """Declare that a view needs the password confirmed within CONFIRM_MINUTES; otherwise
+    the user is sent to the confirmation page, which then sends them on.
+
+    Use it below `requires`, so that the capability is checked first. `reach` takes the
+    view's arguments and raises 404 for objects outside the user's reach (the view's own
+    lookup): it runs before the redirect, so that the confirmation page never shows that
+    an object the user may not see exists.
+    """
+
+    def decorator(view: View) -> View:
+        if hasattr(view, "lotse_capability"):
+            raise ImproperlyConfigured(
+                f"{view.__name__}: put @recently_confirmed below @requires, so that the "
+                "capability is checked before the confirmation is asked for."
+            )
+
+        @wraps(view)
+        def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            if confirmed_recently(request):
+                return view(request, *args, **kwargs)
+            if reach is not None:
+                reach(request, *args, **kwargs)
+            query = urlencode({"next": request.get_full_path()})
+            return HttpResponseRedirect(f"{reverse('accounts:confirm')}?{query}")
+
+        checked.lotse_confirmation = True  # type: ignore[attr-defined]
         return checked
 
     return decorator

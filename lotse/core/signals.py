@@ -8,6 +8,7 @@ from django.contrib.auth import signals
 from django.dispatch import receiver
 from django.http import HttpRequest
 
+from lotse.accounts import lockout
 from lotse.core import audit
 
 
@@ -19,9 +20,23 @@ def _logged_in(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> N
 @receiver(signals.user_logged_out)
 def _logged_out(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
     if user is not None:
-        audit.record(user, "accounts.logout", user)
+        # "user" when they signed out themselves; the idle timeout sets its own reason.
+        reason = getattr(request, "lotse_logout_reason", "user")
+        audit.record(user, "accounts.logout", user, data={"reason": reason})
 
 
 @receiver(signals.user_login_failed)
-def _login_failed(sender: Any, credentials: dict[str, Any], **kwargs: Any) -> None:
-    audit.record(None, "accounts.login_failed", data={"username": credentials.get("username")})
+def _login_failed(
+    sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
+) -> None:
+    username = credentials.get("username")
+    if username is None:
+        audit.record(None, "accounts.login_failed", data={"username": None})
+        return
+    # Only signed-out visitors can sign in, so a signed-in user's wrong password is the
+    # confirmation asked for before an export or a merge. Both count for the lockout.
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        lockout.record_failure(user, "accounts.confirm_failed", str(username))
+    else:
+        lockout.record_failure(None, "accounts.login_failed", str(username))

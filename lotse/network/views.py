@@ -68,6 +68,7 @@ def directory(request: HttpRequest) -> HttpResponse:
 
 
 @access.requires(DIRECTORY)
+@access.recently_confirmed()
 def directory_export(request: HttpRequest) -> HttpResponse:
     _form, found = _searched(request)
     content = tables.write_csv(services.CSV_COLUMNS, services.service_rows(found))

@@ -15,6 +15,7 @@ from lotse.core.access import Capability
 from lotse.core.lib import charts
 from lotse.reports import exports, quality, queries, services
 from lotse.reports.forms import QualityForm, ReportForm
+from lotse.reports.models import ReportRun
 from lotse.reports.report import SUPPRESSED, Report, Section
 from lotse.reports.templatetags.reports import format_number
 
@@ -58,12 +59,19 @@ def run(request: HttpRequest, run_pk: int) -> HttpResponse:
     return render(request, template, context)
 
 
-@access.requires(AGGREGATES)
-def export(request: HttpRequest, run_pk: int, fmt: str) -> HttpResponse:
+def _built_run(request: HttpRequest, run_pk: int) -> tuple[ReportRun, dict[str, Any]]:
+    """The user's run and its result, once it has one; 404 otherwise."""
     found = queries.get_run_for(request.user, run_pk)
     if not found.result:
         raise Http404
-    report = Report.from_dict(found.result)
+    return found, found.result
+
+
+@access.requires(AGGREGATES)
+@access.recently_confirmed(reach=lambda request, run_pk, fmt: _built_run(request, run_pk))
+def export(request: HttpRequest, run_pk: int, fmt: str) -> HttpResponse:
+    found, result = _built_run(request, run_pk)
+    report = Report.from_dict(result)
     today = timezone.localdate()
     services.record_export(request.user, found, fmt)
     name = f"bericht-{found.template.programme.key}-{found.start:%Y%m%d}-{found.end:%Y%m%d}"

@@ -173,14 +173,19 @@ def grants(request: HttpRequest) -> HttpResponse:
     return _page(request, "staffing/grants.html", {"form": form, "grants": found})
 
 
-@access.requires(STAFFING)
-def spending_proof(request: HttpRequest, grant_pk: int, fmt: str) -> HttpResponse:
-    """The spending proof (Verwendungsnachweis) of a provider for a programme and year."""
+def _grant(request: HttpRequest, grant_pk: int) -> Grant:
     providers = access.providers_for(request.user, STAFFING)
-    grant = access.get_or_404(
+    return access.get_or_404(
         Grant.objects.filter(provider__in=providers).select_related("provider", "programme"),
         pk=grant_pk,
     )
+
+
+@access.requires(STAFFING)
+@access.recently_confirmed(reach=lambda request, grant_pk, fmt: _grant(request, grant_pk))
+def spending_proof(request: HttpRequest, grant_pk: int, fmt: str) -> HttpResponse:
+    """The spending proof (Verwendungsnachweis) of a provider for a programme and year."""
+    grant = _grant(request, grant_pk)
     if fmt not in ("xlsx", "pdf"):
         raise Http404
     try:
@@ -331,6 +336,7 @@ def allocation_detail(request: HttpRequest, allocation_pk: int) -> HttpResponse:
 
 
 @access.requires(ALLOCATE)
+@access.recently_confirmed(reach=lambda request, allocation_pk, fmt: _run(request, allocation_pk))
 def allocation_export(request: HttpRequest, allocation_pk: int, fmt: str) -> HttpResponse:
     run = _run(request, allocation_pk)
     if fmt not in ("csv", "xlsx"):

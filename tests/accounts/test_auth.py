@@ -19,9 +19,8 @@ def test_sign_in_and_out_are_audited(world):
     ).exists()
     assert client.get("/").status_code == 200
     assert client.post("/accounts/logout/").status_code == 302
-    assert AuditEvent.objects.filter(
-        action="accounts.logout", actor_id=world.counsellor_a.pk
-    ).exists()
+    logout = AuditEvent.objects.get(action="accounts.logout", actor_id=world.counsellor_a.pk)
+    assert logout.data == {"reason": "user"}
     assert client.get("/").status_code == 302
 
 
@@ -67,13 +66,46 @@ def test_password_change(world, client_for):
     assert Client().login(username="counsellor_a", password="a-new-long-secret-42")
 
 
-def test_password_rules_apply(world, client_for):
-    response = client_for(world.counsellor_a).post(
+@pytest.mark.parametrize(
+    ("weak", "message"),
+    [
+        ("short", "Dieses Passwort ist zu kurz. Es muss mindestens 12 Zeichen enthalten."),
+        ("password1234", "Dieses Passwort ist zu üblich."),
+        ("492837465019", "Dieses Passwort ist komplett numerisch."),
+        ("counsellor_a1", "Das Passwort ist zu ähnlich zu Benutzername."),
+    ],
+)
+def test_a_weak_new_password_is_refused_with_the_rule_and_nothing_is_kept(
+    world, client_for, weak, message
+):
+    browser = client_for(world.counsellor_a)
+    response = browser.post(
         "/accounts/password/",
-        {"old_password": PASSWORD, "new_password1": "short", "new_password2": "short"},
+        {"old_password": PASSWORD, "new_password1": weak, "new_password2": weak},
     )
     assert response.status_code == 200
-    assert "new_password2" in response.context["form"].errors
+    errors = [e.strip() for e in response.context["form"].errors["new_password2"]]
+    assert message in errors
+    assert message in response.content.decode()
+    world.counsellor_a.refresh_from_db()
+    assert world.counsellor_a.check_password(PASSWORD)
+    assert not AuditEvent.objects.filter(action="accounts.password_changed").exists()
+    assert browser.get("/").status_code == 200  # still signed in
+
+
+def test_a_weak_password_is_refused_at_reset_too(world):
+    client = Client()
+    client.post("/accounts/password/reset/", {"email": "counsellor_a@example.org"})
+    link = re.search(
+        r"http://testserver(/accounts/password/reset/\S+/)", str(mail.outbox[0].body)
+    ).group(1)
+    form_url = client.get(link)["Location"]
+    response = client.post(form_url, {"new_password1": "short", "new_password2": "short"})
+    assert response.status_code == 200
+    assert "Dieses Passwort ist zu kurz." in response.content.decode()
+    world.counsellor_a.refresh_from_db()
+    assert world.counsellor_a.check_password(PASSWORD)
+    assert not AuditEvent.objects.filter(action="accounts.password_reset").exists()
 
 
 def test_password_reset_by_email(world):

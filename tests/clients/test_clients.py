@@ -354,10 +354,12 @@ def test_team_lead_merges_a_duplicate(world, client_for):
         ),
     )
     assert (
-        client_for(world.counsellor_a).get(f"/clients/{world.client_a.pk}/merge/").status_code
+        client_for(world.counsellor_a, confirmed=True)
+        .get(f"/clients/{world.client_a.pk}/merge/")
+        .status_code
         == 404
     )
-    browser = client_for(world.team_lead_a)
+    browser = client_for(world.team_lead_a, confirmed=True)
     page = browser.get(f"/clients/{world.client_a.pk}/merge/")
     assert [h.client for h in page.context["hits"]] == [duplicate]
     response = browser.post(
@@ -376,6 +378,24 @@ def test_team_lead_merges_a_duplicate(world, client_for):
     event = AuditEvent.objects.get(action="clients.client.merged")
     assert event.data["merged"] == duplicate.pk and event.data["moved"]["consents"] == 1
     assert event.data["reason"] == "Gleicher Pass"
+
+
+def test_merging_needs_the_password_confirmed(world, client_for):
+    duplicate = services.save_client(
+        world.counsellor_a,
+        Client(office=world.office_a, given_names="Muhammad", family_name="Alhasan"),
+    )
+    browser = client_for(world.team_lead_a)
+    url = f"/clients/{world.client_a.pk}/merge/"
+    confirm = f"/accounts/confirm/?next=%2Fclients%2F{world.client_a.pk}%2Fmerge%2F"
+    assert browser.get(url).url == confirm
+    response = browser.post(url, {"duplicate": duplicate.pk, "reason": "Gleicher Pass"})
+    assert response.status_code == 302 and response.url == confirm
+    assert Client.objects.get(pk=duplicate.pk).merged_into is None
+    assert not AuditEvent.objects.filter(action="clients.client.merged").exists()
+    # A counsellor (no team lead) and the other office's team lead get 404, not the page.
+    assert client_for(world.counsellor_a).get(url).status_code == 404
+    assert client_for(world.team_lead_b).get(url).status_code == 404
 
 
 def test_partial_birth_dates(world):

@@ -147,6 +147,15 @@ def sign_in(page, username, password):
     page.wait_for_url("**/")
 
 
+def fill_confirmation(page, password):
+    """On the page that exports and merges ask for first, enter the password; the caller
+    presses "Bestätigen" (inside `expect_download` when a file comes next)."""
+    page.wait_for_url("**/accounts/confirm/?next=*")
+    page.get_by_role("heading", name="Bitte bestätigen Sie Ihr Passwort").wait_for()
+    page.get_by_label("Passwort").fill(password)
+    return page.get_by_role("button", name="Bestätigen")
+
+
 def axe_violations(page):
     """Serious and critical WCAG 2.1 A/AA violations that axe-core finds on the page."""
     assert AXE.exists(), "axe-core is missing: run `make install` (npm ci)"

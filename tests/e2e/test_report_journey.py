@@ -11,7 +11,7 @@ import pytest
 from lotse.demo import data
 from lotse.demo.staffing import key_file_path
 from lotse.reports.models import ReportRun
-from tests.e2e.conftest import axe_violations, in_thread, sign_in
+from tests.e2e.conftest import axe_violations, fill_confirmation, in_thread, sign_in
 from tests.e2e.test_staffing_journey import fill_allocation
 
 pytestmark = pytest.mark.e2e
@@ -41,15 +41,25 @@ def test_state_analyst_reports_exports_and_allocates(demo, page):
     assert int(persons.locator("td").inner_text().replace(".", "")) > 0
     assert not axe_violations(page)
 
+    run_url = page.url
+    # An export asks for the password first, then the file comes.
+    page.get_by_role("link", name="Excel (XLSX)").click()
+    confirm = fill_confirmation(page, data.PASSWORD)
+    assert not axe_violations(page)
     with page.expect_download() as download:
-        page.get_by_role("link", name="Excel (XLSX)").click()
+        confirm.click()
     assert download.value.suggested_filename.endswith(".xlsx")
     sheet = openpyxl.load_workbook(io.BytesIO(download.value.path().read_bytes())).active
     texts = [str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None]
     assert "Jährliche Kennzahlen Integrationsmanagement" in texts and "•" in texts
-    run_pk = int(page.url.rstrip("/").rsplit("/", 1)[1])
+    run_pk = int(run_url.rstrip("/").rsplit("/", 1)[1])
     run = in_thread(lambda: ReportRun.objects.select_related("created_by").get(pk=run_pk))
     assert run.status == "done" and run.created_by.username == "land"
+    # Confirmed for a while: the next export needs no password.
+    page.goto(run_url)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="CSV").click()
+    assert download.value.suggested_filename.endswith(".csv")
 
     # The quality indicators over eight quarters, as line charts beside their tables.
     page.get_by_role("link", name="Zurück zu den Berichten").click()

@@ -13,7 +13,7 @@ from django.utils import timezone
 from lotse.demo import data
 from lotse.demo.staffing import key_file_path
 from lotse.staffing.models import AllocationRun
-from tests.e2e.conftest import axe_violations, in_thread, sign_in
+from tests.e2e.conftest import axe_violations, fill_confirmation, in_thread, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -93,9 +93,11 @@ def test_district_coordinator_checks_ratios_and_distributes_a_budget(demo, page)
     assert allocated == 1_200_000
     assert not axe_violations(page)
 
-    # The export says the same as the page.
+    # The export says the same as the page, once the password is confirmed.
+    page.get_by_role("link", name="Als CSV exportieren").click()
+    confirm = fill_confirmation(page, data.PASSWORD)
     with page.expect_download() as download:
-        page.get_by_role("link", name="Als CSV exportieren").click()
+        confirm.click()
     text = download.value.path().read_text(encoding="utf-8-sig")
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))[1:]
     assert sum(int(row[6]) for row in rows) == 1_200_000

@@ -24,7 +24,7 @@ from lotse.network import queries, services
 from lotse.network.models import Appointment, CalendarFeed, FollowUp, Referral, Service
 from lotse.organisations.models import Programme, Role
 from lotse.staffing.models import Position
-from tests.conftest import make_user
+from tests.conftest import confirm_password, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -91,7 +91,11 @@ def test_directory_search_by_type_topic_language_and_place(world, client_for):
 def test_directory_export_neutralises_formulas(world, client_for):
     world.service_a.notes = '=HYPERLINK("http://evil")'
     services.save_service(world.counsellor_a, world.service_a, world.service_a.topics.all())
-    response = client_for(world.counsellor_a).get("/network/services/export.csv")
+    browser = client_for(world.counsellor_a)
+    assert browser.get("/network/services/export.csv").url == (
+        "/accounts/confirm/?next=%2Fnetwork%2Fservices%2Fexport.csv"
+    )
+    response = confirm_password(browser).get("/network/services/export.csv")
     text = response.content.decode("utf-8")
     assert text.startswith("\ufeff")
     assert "'=HYPERLINK" in text

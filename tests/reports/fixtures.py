@@ -14,6 +14,7 @@ from lotse.accounts.models import User
 from lotse.clients import services as clients
 from lotse.core.models import Term
 from lotse.counselling.models import Contact
+from lotse.demo import data
 from lotse.organisations import services as org
 from lotse.organisations.models import Role
 from lotse.reports import queries, services
@@ -68,12 +69,13 @@ def add_report(w):
 
 
 def analyst_of(state):
-    """A state analyst of `state` (the demo has one for Baden-Württemberg only)."""
+    """A state analyst of `state` (the demo has one for Baden-Württemberg only), with the
+    demo's password."""
     username = f"analyst_{state.code}"
     user = User.objects.filter(username=username).first()
     if user is None:
         user = org.create_user(
-            None, username=username, first_name="A", last_name="Analyst", password="x" * 20
+            None, username=username, first_name="A", last_name="Analyst", password=data.PASSWORD
         )
         org.add_membership(None, user, Role.STATE_ANALYST, state)
     return user

@@ -19,8 +19,10 @@ from openpyxl import load_workbook
 from lotse.accounts.models import User
 from lotse.clients.models import Client, HouseholdMember
 from lotse.core.models import Term
+from lotse.demo import data
 from lotse.organisations.models import District, Office
 from lotse.reports.models import ReportRun, ReportTemplate
+from tests.conftest import confirm_password
 from tests.reports.fixtures import analyst_of
 
 pytestmark = pytest.mark.django_db
@@ -112,6 +114,7 @@ def found_in(user, template, unit, pattern):
     """{kind of output: personal strings found}; also checks every link stays in reports."""
     browser = Browser()
     browser.force_login(user)
+    confirm_password(browser, data.PASSWORD)
     found = {}
     for kind, text in everything_shown(browser, template, unit).items():
         assert "<svg" in text or kind not in ("page", "quality"), kind

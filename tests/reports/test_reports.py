@@ -61,7 +61,9 @@ def test_every_section_has_a_chart_beside_its_table(world, client_for):
     ],
 )
 def test_exports_are_audited(world, client_for, fmt, content_type, start):
-    response = client_for(world.district_a).get(f"/reports/runs/{world.run_a.pk}.{fmt}")
+    response = client_for(world.district_a, confirmed=True).get(
+        f"/reports/runs/{world.run_a.pk}.{fmt}"
+    )
     assert response.status_code == 200 and response["Content-Type"] == content_type
     assert response.content.startswith(start)
     event = AuditEvent.objects.get(action="reports.run.exported")
@@ -69,8 +71,20 @@ def test_exports_are_audited(world, client_for, fmt, content_type, start):
 
 
 def test_an_unknown_export_format_is_404(world, client_for):
-    response = client_for(world.district_a).get(f"/reports/runs/{world.run_a.pk}.docx")
+    response = client_for(world.district_a, confirmed=True).get(
+        f"/reports/runs/{world.run_a.pk}.docx"
+    )
     assert response.status_code == 404
+
+
+def test_an_export_needs_the_password_confirmed(world, client_for):
+    url = f"/reports/runs/{world.run_a.pk}.xlsx"
+    response = client_for(world.district_a).get(url)
+    assert response.status_code == 302
+    assert response.url == f"/accounts/confirm/?next=%2Freports%2Fruns%2F{world.run_a.pk}.xlsx"
+    assert not AuditEvent.objects.filter(action="reports.run.exported").exists()
+    # Someone else's run is 404 before any confirmation is asked for.
+    assert client_for(world.state_bw).get(url).status_code == 404
 
 
 def test_reports_are_for_aggregate_roles_and_runs_for_their_author(world, client_for):

@@ -10,6 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
+from django.utils.http import urlencode
 from openpyxl import load_workbook
 
 from lotse.cases import services as cases
@@ -34,8 +35,8 @@ def english():
 def client_for(client_for):
     """Pages in the source language, so that messages compare as written."""
 
-    def make(user):
-        client = client_for(user)
+    def make(user, *, confirmed=False):
+        client = client_for(user, confirmed=confirmed)
         client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
         return client
 
@@ -256,7 +257,8 @@ def test_the_spending_proof_applies_the_flat_rate_of_the_qualification(world, cl
     position = world.position_a
     position.qualification = social_work
     position.save()
-    response = client_for(world.coordinator_a).get(
+    coordinator = client_for(world.coordinator_a, confirmed=True)
+    response = coordinator.get(
         reverse("staffing:proof", kwargs={"grant_pk": world.grant_a.pk, "fmt": "xlsx"})
     )
     assert response.status_code == 200
@@ -266,16 +268,36 @@ def test_the_spending_proof_applies_the_flat_rate_of_the_qualification(world, cl
     assert 45000 in values
     assert "Caritas Ludwigsburg" in values
     assert AuditEvent.objects.filter(action="staffing.spending_proof.exported").count() == 1
-    pdf = client_for(world.coordinator_a).get(
+    pdf = coordinator.get(
         reverse("staffing:proof", kwargs={"grant_pk": world.grant_a.pk, "fmt": "pdf"})
     )
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
     assert (
-        client_for(world.coordinator_b)
+        client_for(world.coordinator_b, confirmed=True)
         .get(reverse("staffing:proof", kwargs={"grant_pk": world.grant_a.pk, "fmt": "pdf"}))
         .status_code
         == 404
     )
+
+
+def test_exports_of_staffing_need_the_password_confirmed(world, client_for):
+    for user, url in [
+        (
+            world.coordinator_a,
+            reverse("staffing:proof", kwargs={"grant_pk": world.grant_a.pk, "fmt": "xlsx"}),
+        ),
+        (
+            world.district_a,
+            reverse(
+                "staffing:allocation_export",
+                kwargs={"allocation_pk": world.allocation_a.pk, "fmt": "csv"},
+            ),
+        ),
+    ]:
+        response = client_for(user).get(url)
+        assert response.status_code == 302
+        assert response.url == f"/accounts/confirm/?{urlencode({'next': url})}"
+    assert not AuditEvent.objects.filter(action__endswith=".exported").exists()
 
 
 def test_a_grant_is_recorded_once_per_year(world, client_for):
@@ -331,7 +353,7 @@ def test_the_stored_allocation_pools_delegates_and_reproduces(world):
 
 
 def test_an_allocation_is_run_from_a_key_file_and_exported(world, client_for):
-    client = client_for(world.district_a)
+    client = client_for(world.district_a, confirmed=True)
     response = client.post(reverse("staffing:allocation_create"), allocation_post(world, KEY_FILE))
     run = AllocationRun.objects.latest("pk")
     assert response.url == reverse("staffing:allocation", kwargs={"allocation_pk": run.pk})

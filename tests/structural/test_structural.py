@@ -40,8 +40,8 @@ def w(world):
 def client_for(client_for):
     """Pages in English too, so that their messages compare with the source strings."""
 
-    def make(user):
-        browser = client_for(user)
+    def make(user, *, confirmed=False):
+        browser = client_for(user, confirmed=confirmed)
         browser.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
         return browser
 

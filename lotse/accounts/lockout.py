@@ -1,0 +1,130 @@
+"""Lockout after repeated wrong passwords, counted from the audit log.
+
+The log already holds every failed sign-in with the username typed, so it is the one
+source of truth: after `LOCKOUT_FAILURES` wrong passwords for a username within
+`LOCKOUT_MINUTES` (at sign-in or at the password confirmation before exports), an
+`accounts.locked` event is recorded and the username is refused for `LOCKOUT_MINUTES`
+without its password being checked. A successful sign-in or confirmation starts the
+count again. Usernames that do not exist are counted and locked the same way, so the
+answer never tells whether an account exists.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.contrib.auth.backends import ModelBackend
+from django.db.models import Q
+from django.http import HttpRequest
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from lotse.accounts.models import User
+from lotse.core import audit
+from lotse.core.models import AuditEvent
+
+LOCKED = "accounts.locked"
+# Wrong passwords, counted for the lockout (events carry data={"username": ...}).
+FAILED = ("accounts.login_failed", "accounts.confirm_failed")
+# The password was right: the count starts again (events name the user as actor).
+SUCCEEDED = ("accounts.login", "accounts.confirmed")
+
+
+def _period() -> dt.timedelta:
+    return dt.timedelta(minutes=settings.LOCKOUT_MINUTES)
+
+
+def _recent(username: str, now: dt.datetime) -> list[tuple[str, dt.datetime]]:
+    """The username's failures, locks and successes within the period, newest first;
+    no more than the failures that lock (the index on action and time bounds the scan)."""
+    return list(
+        AuditEvent.objects.filter(occurred_at__gt=now - _period())
+        .filter(
+            Q(action__in=[*FAILED, LOCKED], data__username=username)
+            | Q(action__in=SUCCEEDED, actor_label=username)
+        )
+        .order_by("-occurred_at", "-sequence")
+        .values_list("action", "occurred_at")[: settings.LOCKOUT_FAILURES]
+    )
+
+
+def locked_until(username: str) -> dt.datetime | None:
+    """Until when the username is locked, or None."""
+    now = timezone.now()
+    for action, occurred_at in _recent(username, now):
+        if action == LOCKED:
+            return occurred_at + _period()
+        if action in SUCCEEDED:
+            return None
+    return None
+
+
+def _failures(username: str) -> int:
+    """Wrong passwords since the last success or lock within the period."""
+    count = 0
+    for action, _occurred_at in _recent(username, timezone.now()):
+        if action not in FAILED:
+            break
+        count += 1
+    return count
+
+
+def record_failure(actor: audit.Actor, action: str, username: str) -> dt.datetime | None:
+    """Record a wrong password (`action`), or a refused attempt while the username is
+    locked; lock the username when this failure reaches the limit. Returns until when
+    the username is locked, or None."""
+    until = locked_until(username)
+    if until is not None:
+        attempt = action.removesuffix("_failed")
+        audit.record(actor, f"{attempt}_refused", data={"username": username})
+        return until
+    audit.record(actor, action, data={"username": username})
+    if _failures(username) < settings.LOCKOUT_FAILURES:
+        return None
+    until = timezone.now() + _period()
+    audit.record(None, LOCKED, data={"username": username, "until": until})
+    return until
+
+
+def message(until: dt.datetime) -> str:
+    """What the person is told while the username is locked (the same for every
+    username, known or not)."""
+    # The minute after the lock ends, so that "from 14:35" is never too early.
+    shown = timezone.localtime(until).replace(second=0, microsecond=0)
+    if shown < until:
+        shown += dt.timedelta(minutes=1)
+    return _(
+        "Too many wrong passwords: signing in with this username is locked for now. "
+        "Please try again from %(time)s. If you cannot wait, or you did not try to sign "
+        "in yourself, please tell your administrator."
+    ) % {"time": formats.time_format(shown, "TIME_FORMAT")}
+
+
+class LockoutBackend(ModelBackend):
+    """Django's sign-in by username and password, which refuses a locked username
+    without checking its password."""
+
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> User | None:
+        if username is None:
+            username = kwargs.get(User.USERNAME_FIELD)
+        if username is not None and locked_until(str(username)) is not None:
+            return None
+        return super().authenticate(request, username, password, **kwargs)
+
+    async def aauthenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> User | None:
+        return await sync_to_async(self.authenticate)(request, username, password, **kwargs)
