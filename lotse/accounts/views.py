@@ -8,14 +8,14 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import views as auth
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme
 
 from lotse.accounts.forms import ConfirmPasswordForm
 from lotse.core import access, audit
 from lotse.core.access import Capability
+from lotse.core.http import next_path
 
 
 class AuditedPasswordForm:
@@ -45,15 +45,11 @@ def confirm_password(request: HttpRequest) -> HttpResponse:
     """The page that asks for the password before exports, merges and erasure
     (`access.recently_confirmed`), then sends the user on to where they were going."""
     user = access.acting_user(request)
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        target = ""
+    target = next_path(request)
     form = ConfirmPasswordForm(request, user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         access.note_confirmation(request)
         audit.record(user, "accounts.confirmed", user)
-        return redirect(target or settings.LOGIN_REDIRECT_URL)
+        return HttpResponseRedirect(target) if target else redirect(settings.LOGIN_REDIRECT_URL)
     context = {"form": form, "next": target, "confirm_minutes": settings.CONFIRM_MINUTES}
     return render(request, "registration/confirm_password.html", context)

@@ -5,11 +5,10 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
@@ -20,6 +19,7 @@ from lotse.clients.services import record_access, record_listing
 from lotse.core import access
 from lotse.core.access import Capability
 from lotse.core.forms import save_posted
+from lotse.core.http import next_path
 from lotse.core.lib import tables
 from lotse.network import queries, services
 from lotse.network.forms import (
@@ -348,10 +348,8 @@ def follow_up_done(request: HttpRequest, follow_up_pk: int) -> HttpResponse:
     if follow_up.done_on is None:
         services.complete_follow_up(request.user, follow_up)
         messages.success(request, _("Marked as done."))
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return redirect(target)
-    return redirect("core:dashboard")
+    target = next_path(request)
+    return HttpResponseRedirect(target) if target else redirect("core:dashboard")
 
 
 @access.requires(PERSONAL)

@@ -6,10 +6,9 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from lotse.clients import queries as client_queries
@@ -17,6 +16,7 @@ from lotse.clients.services import record_access, record_listing
 from lotse.core import access, audit
 from lotse.core.access import Capability
 from lotse.core.forms import save_posted
+from lotse.core.http import next_path
 from lotse.network.queries import own_offices
 from lotse.structural import queries, services
 from lotse.structural.forms import (
@@ -198,7 +198,7 @@ def match_end(request: HttpRequest, match_pk: int) -> HttpResponse:
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, _("The match has ended."))
-        target = request.POST.get("next", "")
-        if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-            return redirect(target)
+        target = next_path(request)
+        if target:
+            return HttpResponseRedirect(target)
     return redirect("structural:volunteer", volunteer_pk=match.volunteer_id)

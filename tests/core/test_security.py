@@ -67,3 +67,22 @@ def test_pages_forbid_inline_script_and_framing(world, client_for, url):
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "same-origin"
+
+
+@pytest.mark.parametrize(
+    ("posted", "lands_on"),
+    [
+        ("/clients/", "/clients/"),
+        ("https://evil.example/", "/"),
+        ("//evil.example/", "/"),
+        ("clients:list", "/"),  # a view name is not an address
+        ("' OR '1'='1' --", "/"),
+        ("javascript:alert(1)", "/"),
+    ],
+)
+def test_after_a_post_only_a_path_on_this_site_is_followed(world, client_for, posted, lands_on):
+    follow_up = world.follow_up_a
+    response = client_for(world.counsellor_a).post(
+        f"/network/follow-ups/{follow_up.pk}/done/", {"next": posted}
+    )
+    assert response.status_code == 302 and response["Location"] == lands_on
