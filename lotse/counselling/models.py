@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -107,7 +107,12 @@ class Contact(models.Model):
         if self.date and self.date > timezone.localdate():
             errors["date"] = _("A contact cannot lie in the future.")
         if self.client_id is None and not self.age_band and self.participants is None:
-            errors["age_band"] = _("An anonymous contact needs at least an age band.")
+            # For the whole record: the form of a group session has no age band, the form
+            # of one anonymous person no participants (each requires its own field).
+            errors[NON_FIELD_ERRORS] = _(
+                "An anonymous contact needs at least an age band, a group session the "
+                "number of participants."
+            )
         if self.client is not None and self.client.office_id != self.office_id:
             errors["client"] = _("The client belongs to another office.")
         if self.language and not codes.is_language(self.language):

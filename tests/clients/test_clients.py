@@ -433,3 +433,12 @@ def test_an_impossible_birth_date_is_refused_with_a_message(
     assert field in response.context["form"].errors
     assert response.context["form"]["family_name"].value() == "Yusuf"  # kept as typed
     assert not Client.objects.filter(family_name="Yusuf").exists()
+
+
+def test_a_group_session_without_participants_is_refused_with_a_message(world, client_for):
+    response = client_for(world.counsellor_a).post(
+        "/contacts/group/",
+        {"office": world.office_a.pk, "date": "2026-11-30", "duration_minutes": "90"},
+    )
+    assert response.status_code in (200, 422)
+    assert "participants" in response.context["form"].errors
