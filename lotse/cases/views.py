@@ -48,8 +48,13 @@ def open_case(request: HttpRequest, client_pk: int) -> HttpResponse:
     user = access.acting_user(request)
     form = OpenCaseForm(request.POST or request.GET or None, case_office=client.office, user=user)
     check = None
-    programme_pk = form.data.get("programme") or form.initial.get("programme")
-    programme = client.office.programmes.filter(pk=programme_pk).first() if programme_pk else None
+    programme = None
+    chosen = form.data.get("programme") or form.initial.get("programme")
+    if chosen:
+        try:  # the form's own field: only a programme of the office, whatever was sent
+            programme = form.fields["programme"].clean(chosen)
+        except ValidationError:
+            programme = None
     if programme is not None:
         check = services.check_eligibility(client, programme)
     if request.method == "POST" and "check" not in request.POST and form.is_valid():

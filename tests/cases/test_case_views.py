@@ -208,3 +208,10 @@ def test_two_counsellors_save_the_plan_at_the_same_moment(world, client_for):
     conflict = next(c for code, c in results.values() if code == 409)
     assert any(winner in line for line in conflict.changes)
     assert Goal.objects.filter(what__in=["Praktikum", "Minijob"]).count() == 1
+
+
+def test_opening_with_a_programme_that_is_not_a_number_shows_the_form(world, client_for):
+    url = f"/cases/open/{world.client_a.pk}/"
+    for sent in (" ", "{{ 7*7 }}", "9" * 30):
+        response = client_for(world.counsellor_a).post(url, {"programme": sent, "check": "1"})
+        assert response.status_code == 200 and response.context["check"] is None
