@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from lotse.accounts.models import User
 from lotse.cases.models import Agreement, Assessment, Case, Goal, Phase, Review, Step
 from lotse.clients.lib import codes
-from lotse.core.forms import field_of
+from lotse.core.forms import ModelForm, field_of
 from lotse.organisations.models import Programme
 from lotse.organisations.queries import office_staff
 
@@ -54,7 +54,7 @@ class ReassignForm(forms.Form):
         self.initial.setdefault("deputy", case.deputy_id)
 
 
-class VersionedForm(forms.ModelForm[Any]):
+class VersionedForm(ModelForm[Any]):
     """Plan forms carry the plan version the user saw, to refuse stale saves."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -109,7 +109,7 @@ class ExtendForm(forms.Form):
     )
 
 
-class AgreementForm(forms.ModelForm[Agreement]):
+class AgreementForm(ModelForm[Agreement]):
     class Meta:
         model = Agreement
         fields = ["on", "how", "copy_handed_over"]
@@ -120,7 +120,7 @@ class AgreementForm(forms.ModelForm[Agreement]):
         self.initial.setdefault("on", timezone.localdate())
 
 
-class ReviewForm(forms.ModelForm[Review]):
+class ReviewForm(ModelForm[Review]):
     class Meta:
         model = Review
         fields = ["goal", "on", "counsellor_score", "client_score", "comment", "at_closure"]
@@ -132,7 +132,7 @@ class ReviewForm(forms.ModelForm[Review]):
         self.initial.setdefault("on", timezone.localdate())
 
 
-class CloseForm(forms.ModelForm[Case]):
+class CloseForm(ModelForm[Case]):
     class Meta:
         model = Case
         fields = ["closure_reason", "closure_summary"]
@@ -154,7 +154,7 @@ class ReopenForm(forms.Form):
     )
 
 
-class AssessmentForm(forms.ModelForm[Assessment]):
+class AssessmentForm(ModelForm[Assessment]):
     school_country = forms.ChoiceField(label=_("Country of schooling"), required=False, choices=())
 
     class Meta:

@@ -18,7 +18,7 @@ from lotse.clients.models import (
     ProtectionNeed,
     ResidenceStatus,
 )
-from lotse.core.forms import field_of
+from lotse.core.forms import ModelForm, field_of
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXT = {"dir": "auto", "autocomplete": "off"}
@@ -32,7 +32,7 @@ def country_field(label: Any, required: bool = False) -> forms.ChoiceField:
     return forms.ChoiceField(label=label, required=required, choices=())
 
 
-class ClientForm(forms.ModelForm[Client]):
+class ClientForm(ModelForm[Client]):
     nationality = country_field(_("Nationality"))
     second_nationality = country_field(_("Second nationality"))
 
@@ -87,7 +87,7 @@ class ClientForm(forms.ModelForm[Client]):
         return data
 
 
-class ConsentForm(forms.ModelForm[Consent]):
+class ConsentForm(ModelForm[Consent]):
     class Meta:
         model = Consent
         fields = ["purpose", "recipients", "given_on", "form", "valid_until"]
@@ -98,14 +98,14 @@ class ConsentForm(forms.ModelForm[Consent]):
         }
 
 
-class DecisionForm(forms.ModelForm[AsylumDecision]):
+class DecisionForm(ModelForm[AsylumDecision]):
     class Meta:
         model = AsylumDecision
         fields = ["kind", "delivered_on"]
         widgets = {"delivered_on": DATE}
 
 
-class DecisionDealtForm(forms.ModelForm[AsylumDecision]):
+class DecisionDealtForm(ModelForm[AsylumDecision]):
     class Meta:
         model = AsylumDecision
         fields = ["dealt_with_on", "dealt_with_how"]
@@ -145,7 +145,7 @@ class IntakeConsentForm(ConsentForm):
         return data
 
 
-class LanguageForm(forms.ModelForm[ClientLanguage]):
+class LanguageForm(ModelForm[ClientLanguage]):
     language = forms.ChoiceField(label=_("Language"), choices=())
 
     class Meta:
@@ -158,21 +158,21 @@ class LanguageForm(forms.ModelForm[ClientLanguage]):
         field.choices = codes.language_choices(_language())
 
 
-class ResidenceStatusForm(forms.ModelForm[ResidenceStatus]):
+class ResidenceStatusForm(ModelForm[ResidenceStatus]):
     class Meta:
         model = ResidenceStatus
         fields = ["status", "valid_from", "valid_until", "note"]
         widgets = {"valid_from": DATE, "valid_until": DATE}
 
 
-class AccommodationForm(forms.ModelForm[AccommodationPeriod]):
+class AccommodationForm(ModelForm[AccommodationPeriod]):
     class Meta:
         model = AccommodationPeriod
         fields = ["kind", "municipality", "valid_from", "valid_until"]
         widgets = {"valid_from": DATE, "valid_until": DATE}
 
 
-class ProtectionNeedForm(forms.ModelForm[ProtectionNeed]):
+class ProtectionNeedForm(ModelForm[ProtectionNeed]):
     class Meta:
         model = ProtectionNeed
         fields = ["need", "established_on", "established_by", "relevant_until", "note"]
@@ -183,7 +183,7 @@ class ProtectionNeedForm(forms.ModelForm[ProtectionNeed]):
         }
 
 
-class HouseholdMemberForm(forms.ModelForm[HouseholdMember]):
+class HouseholdMemberForm(ModelForm[HouseholdMember]):
     class Meta:
         model = HouseholdMember
         fields = ["relation", "member", "given_name", "birth_year"]

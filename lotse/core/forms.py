@@ -5,13 +5,29 @@ from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from lotse.organisations.models import District, Office, Provider
 
 F = TypeVar("F", bound=forms.Field)
+M = TypeVar("M", bound=models.Model)
+
+
+class ModelForm(forms.ModelForm[M]):
+    """A model form that shows the record's own errors on fields it does not have (a
+    form may leave fields out) among its general errors, where Django would fail."""
+
+    def add_error(self, field: str | None, error: Any) -> None:
+        if field is None and isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+            placed: dict[str, list[ValidationError]] = {}
+            for name, errors in error.error_dict.items():
+                known = name == NON_FIELD_ERRORS or name in self.fields
+                placed.setdefault(name if known else NON_FIELD_ERRORS, []).extend(errors)
+            error = ValidationError(placed)
+        super().add_error(field, error)
 
 
 def field_of(form: forms.BaseForm, name: str, kind: type[F]) -> F:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lotse.clients.lib import codes
 from lotse.clients.models import Client
-from lotse.core.forms import field_of
+from lotse.core.forms import ModelForm, field_of
 from lotse.core.models import Term
 from lotse.counselling.models import Contact
 from lotse.organisations.models import Office
@@ -18,7 +18,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DEFAULTS = (("kind", "contact_kind", "folgeberatung"), ("channel", "channel", "persoenlich"))
 
 
-class ContactForm(forms.ModelForm[Contact]):
+class ContactForm(ModelForm[Contact]):
     """One short form: everything a contact needs, with sensible defaults."""
 
     language = forms.ChoiceField(label=_("Language used"), required=False, choices=())

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lotse.clients.lib import codes
 from lotse.clients.models import Client
-from lotse.core.forms import field_of
+from lotse.core.forms import ModelForm, field_of
 from lotse.core.models import Term
 from lotse.network.models import Appointment, FollowUp, Referral, Service
 from lotse.organisations.models import District, Municipality, Office
@@ -47,7 +47,7 @@ class ServiceSearchForm(forms.Form):
         ).queryset = Municipality.objects.filter(district__in=districts).order_by("name")
 
 
-class ServiceForm(forms.ModelForm[Service]):
+class ServiceForm(ModelForm[Service]):
     languages = forms.MultipleChoiceField(
         label=_("Languages offered"),
         required=False,
@@ -141,7 +141,7 @@ class ConsentChoiceField(forms.ModelChoiceField[Any]):
         return f"{obj.purpose} – {', '.join(obj.recipient_lines())}"
 
 
-class ReferralForm(forms.ModelForm[Referral]):
+class ReferralForm(ModelForm[Referral]):
     class Meta:
         model = Referral
         fields = [
@@ -196,7 +196,7 @@ def _consents_in_force(client: Client, day: dt.date) -> list[int]:
     return [c.pk for c in client.consents.all() if c.in_force(day)]
 
 
-class ReferralUpdateForm(forms.ModelForm[Referral]):
+class ReferralUpdateForm(ModelForm[Referral]):
     class Meta:
         model = Referral
         fields = ["status", "feedback_due_on", "feedback_on", "outcome"]
@@ -207,7 +207,7 @@ class ReferralUpdateForm(forms.ModelForm[Referral]):
         }
 
 
-class AppointmentForm(forms.ModelForm[Appointment]):
+class AppointmentForm(ModelForm[Appointment]):
     day = forms.DateField(label=_("Date"), widget=DATE)
     time = forms.TimeField(
         label=_("Time"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -280,7 +280,7 @@ class AppointmentForm(forms.ModelForm[Appointment]):
         return data
 
 
-class FollowUpForm(forms.ModelForm[FollowUp]):
+class FollowUpForm(ModelForm[FollowUp]):
     class Meta:
         model = FollowUp
         fields = ["due_on", "note", "assigned_to"]

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lotse.accounts.models import User
-from lotse.core.forms import field_of
+from lotse.core.forms import ModelForm, field_of
 from lotse.core.models import Term
 from lotse.organisations.models import District, Office, Programme, Provider, State
 from lotse.staffing.models import AllocationRun, Grant, PersonsCount, Position, PositionCosts
@@ -41,7 +41,7 @@ class RatioFilterForm(forms.Form):
         return int(value) if value else timezone.localdate().year
 
 
-class PositionForm(forms.ModelForm[Position]):
+class PositionForm(ModelForm[Position]):
     class Meta:
         model = Position
         fields = [
@@ -78,13 +78,13 @@ class PositionForm(forms.ModelForm[Position]):
         )
 
 
-class CostsForm(forms.ModelForm[PositionCosts]):
+class CostsForm(ModelForm[PositionCosts]):
     class Meta:
         model = PositionCosts
         fields = ["year", "personnel_eur", "material_eur", "interpreting_eur"]
 
 
-class GrantForm(forms.ModelForm[Grant]):
+class GrantForm(ModelForm[Grant]):
     class Meta:
         model = Grant
         fields = ["provider", "programme", "year", "amount_eur", "notice"]
@@ -97,7 +97,7 @@ class GrantForm(forms.ModelForm[Grant]):
         ).distinct()
 
 
-class PersonsCountForm(forms.ModelForm[PersonsCount]):
+class PersonsCountForm(ModelForm[PersonsCount]):
     class Meta:
         model = PersonsCount
         fields = ["office", "programme", "year", "persons", "source"]
@@ -110,7 +110,7 @@ class PersonsCountForm(forms.ModelForm[PersonsCount]):
         ).distinct()
 
 
-class AllocationForm(forms.ModelForm[AllocationRun]):
+class AllocationForm(ModelForm[AllocationRun]):
     """The figures of an allocation; the key comes as a CSV file."""
 
     scope = forms.ChoiceField(label=_("Among the municipalities of"), choices=())

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lotse.clients.lib import codes
 from lotse.clients.models import Client
-from lotse.core.forms import field_of
+from lotse.core.forms import ModelForm, field_of
 from lotse.network.forms import ConsentChoiceField
 from lotse.organisations.models import Office
 from lotse.structural.models import Activity, Match, Volunteer
@@ -69,7 +69,7 @@ class ActivityFilterForm(forms.Form):
             del self.fields["office"]
 
 
-class ActivityForm(forms.ModelForm[Activity]):
+class ActivityForm(ModelForm[Activity]):
     class Meta:
         model = Activity
         fields = [
@@ -112,7 +112,7 @@ class VolunteerSearchForm(forms.Form):
         ]
 
 
-class VolunteerForm(forms.ModelForm[Volunteer]):
+class VolunteerForm(ModelForm[Volunteer]):
     languages = forms.MultipleChoiceField(
         label=_("Languages"),
         required=False,
@@ -157,7 +157,7 @@ class VolunteerChoiceField(forms.ModelChoiceField[Volunteer]):
         return label
 
 
-class MatchForm(forms.ModelForm[Match]):
+class MatchForm(ModelForm[Match]):
     class Meta:
         model = Match
         fields = ["volunteer", "consent", "purpose", "starts_on"]

@@ -502,3 +502,14 @@ def test_hand_count_of_caseload(world):
             key = (case.counsellor_id, case.programme_id)
             counted[key] = counted.get(key, 0) + 1
     assert {(r.counsellor.pk, r.programme.pk): r.open_cases for r in rows} == counted
+
+
+def test_an_appointment_with_nobody_is_refused_with_a_message(world, client_for):
+    """The calendar's form has no client field; the record's rule that an appointment is
+    with a client or a service shows among the form's errors."""
+    response = client_for(world.counsellor_a).post(
+        "/network/appointments/new/",
+        {"day": "2026-12-03", "time": "10:00", "duration_minutes": "30"},
+    )
+    assert response.status_code in (200, 422)
+    assert response.context["form"].non_field_errors()
