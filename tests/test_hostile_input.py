@@ -121,7 +121,7 @@ def post_forms(world, client_for):
     """(user, page, action URL, fields) of every post form an insider meets."""
     found = {}
     for user in (world.counsellor_a, world.team_lead_a, world.district_a, world.state_bw):
-        browser = client_for(user)
+        browser = client_for(user, confirmed=True)
         for name, _pattern, url, _kwargs in walkable(world):
             if name.startswith(LEFT_OUT):
                 continue
@@ -213,7 +213,7 @@ def test_every_form_survives_hostile_input_and_a_refusal_writes_nothing(world, c
     tally = Tally()
     for user, _page, action, fields in forms:
         strategy = st.fixed_dictionaries({n: value_for(k, c) for n, (k, c) in fields.items()})
-        submitter(user, action, client_for(user), strategy, tally)()
+        submitter(user, action, client_for(user, confirmed=True), strategy, tally)()
     print(
         f"\nforms {len(forms)}, submitted {tally.submitted}, refused {tally.refused}, "
         f"accepted with a write {tally.written}"

@@ -40,6 +40,9 @@ PUBLIC = {
 # the persona of provider A who may use it.
 CONFIRMED = {
     "clients:merge": "team_lead_a",
+    "clients:erase": "team_lead_a",
+    "clients:export": "counsellor_a",
+    "clients:export_json": "counsellor_a",
     "network:directory_export": "counsellor_a",
     "reports:export": "district_a",
     "staffing:proof": "coordinator_a",

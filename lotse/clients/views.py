@@ -328,10 +328,15 @@ def client_merge(request: HttpRequest, client_pk: int) -> HttpResponse:
 # --- data protection -------------------------------------------------------------------
 
 
+def _client(request: HttpRequest, client_pk: int) -> Client:
+    return queries.get_client_for(request.user, client_pk)
+
+
 @access.requires(PERSONAL)
+@access.recently_confirmed(reach=_client)
 def client_export(request: HttpRequest, client_pk: int) -> HttpResponse:
     """Everything held about the client and who accessed the file, to read or print."""
-    client = queries.get_client_for(request.user, client_pk)
+    client = _client(request, client_pk)
     export = services.export_client(request.user, client)
     sections = [
         (model._meta.verbose_name_plural, export["records"][model._meta.label_lower])
@@ -345,9 +350,10 @@ def client_export(request: HttpRequest, client_pk: int) -> HttpResponse:
 
 
 @access.requires(PERSONAL)
+@access.recently_confirmed(reach=_client)
 def client_export_json(request: HttpRequest, client_pk: int) -> HttpResponse:
     """The same as JSON, to hand to the client or another system."""
-    client = queries.get_client_for(request.user, client_pk)
+    client = _client(request, client_pk)
     response = JsonResponse(
         services.export_client(request.user, client), json_dumps_params={"ensure_ascii": False}
     )
@@ -359,9 +365,7 @@ def client_export_json(request: HttpRequest, client_pk: int) -> HttpResponse:
 @access.requires(Capability.MANAGE_TEAM)
 def client_legal_hold(request: HttpRequest, client_pk: int) -> HttpResponse:
     """A team lead keeps the record beyond its retention period, or lifts the hold."""
-    client = queries.get_client_for(request.user, client_pk)
-    if not _leads(request, client):
-        raise Http404
+    client = _led_client(request, client_pk)
     form = LegalHoldForm(request.POST or None, initial={"reason": client.legal_hold})
 
     def save() -> object:
@@ -376,12 +380,11 @@ def client_legal_hold(request: HttpRequest, client_pk: int) -> HttpResponse:
 
 
 @access.requires(Capability.MANAGE_TEAM)
+@access.recently_confirmed(reach=_led_client)
 def client_erase(request: HttpRequest, client_pk: int) -> HttpResponse:
     """A team lead anonymises the record on request (Art. 17 GDPR): what names the
     person goes, the statistics stay."""
-    client = queries.get_client_for(request.user, client_pk)
-    if not _leads(request, client):
-        raise Http404
+    client = _led_client(request, client_pk)
     form = ErasureForm(request.POST or None)
 
     def erase() -> object:

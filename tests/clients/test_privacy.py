@@ -184,7 +184,7 @@ def test_the_retention_command_dry_run_changes_nothing(world, capsys):
 
 def test_the_export_holds_every_part_of_the_file_and_who_accessed_it(world, client_for):
     protection_need(world)
-    browser = client_for(world.counsellor_a)
+    browser = client_for(world.counsellor_a, confirmed=True)
     browser.get(f"/clients/{world.client_a.pk}/")  # a read of the file, on the record
     response = browser.get(f"/clients/{world.client_a.pk}/export.json")
     assert response.status_code == 200
@@ -211,7 +211,7 @@ def test_the_export_holds_every_part_of_the_file_and_who_accessed_it(world, clie
 def test_team_leads_hold_and_erase_through_the_pages_and_counsellors_cannot(world, client_for):
     url = f"/clients/{world.client_a.pk}"
     assert client_for(world.counsellor_a).post(f"{url}/erase/", {"reason": "x"}).status_code == 404
-    lead = client_for(world.team_lead_a)
+    lead = client_for(world.team_lead_a, confirmed=True)
     assert lead.post(f"{url}/legal-hold/", {"reason": "Gericht"}).status_code == 302
     refused = lead.post(f"{url}/erase/", {"reason": "Antrag der Klientin"})
     assert refused.status_code == 200
@@ -271,3 +271,13 @@ def test_retention_on_the_demo_keeps_every_report(demo):
     assert len(before) > 200
     assert after == before
     assert Case.objects.filter(client__in=anonymised).exists()  # the cases are still counted
+
+
+def test_export_and_erasure_ask_for_the_password_first(world, client_for):
+    url = f"/clients/{world.client_a.pk}"
+    for path, user in (("/export.json", world.counsellor_a), ("/erase/", world.team_lead_a)):
+        response = client_for(user).get(url + path)
+        assert response.status_code == 302 and response.url.startswith("/accounts/confirm/")
+    erased = client_for(world.team_lead_a).post(f"{url}/erase/", {"reason": "Antrag"})
+    assert erased.url.startswith("/accounts/confirm/")
+    assert Client.objects.get(pk=world.client_a.pk).anonymised_at is None
