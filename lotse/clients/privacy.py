@@ -93,8 +93,9 @@ def records() -> list[Record]:
 
 
 def last_activity(clients: QuerySet[Client]) -> QuerySet[Client]:
-    """Annotate each client with the last day anything happened in the file: the record
-    created, a contact, a case opened or closed."""
+    """Annotate each client with the last day anything happened in the file (a contact,
+    a case opened or closed; the record's creation counts too) and with the longest
+    retention of the programmes of its cases."""
 
     def latest(queryset: QuerySet[Any], name: str) -> Subquery:
         rows = queryset.filter(client=OuterRef("pk")).values("client")
@@ -104,16 +105,29 @@ def last_activity(clients: QuerySet[Client]) -> QuerySet[Client]:
         last_contact=latest(Contact.objects.all(), "date"),
         last_opened=latest(Case.objects.all(), "opened_on"),
         last_closed=latest(Case.objects.all(), "closed_on"),
+        case_retention=latest(Case.objects.all(), "programme__retention_months"),
     )
 
 
-def kept_until(client: Client) -> dt.date:
+def office_retention() -> dict[int, int]:
+    """Per office, the longest retention of the programmes it runs."""
+    rows = Programme.objects.values_list("offices", "retention_months")
+    longest: dict[int, int] = {}
+    for office, months in rows:
+        if office is not None:
+            longest[office] = max(months, longest.get(office, 0))
+    return longest
+
+
+def kept_until(client: Client, by_office: dict[int, int]) -> dt.date:
     """The day until which the record is kept: its last activity plus the longest
-    retention of the programmes of its cases (of its office's, if it has none)."""
-    programmes = Programme.objects.filter(cases__client=client)
-    if not programmes.exists():
-        programmes = client.office.programmes.all()
-    months = max((p.retention_months for p in programmes), default=max_retention())
+    retention of the programmes of its cases (of its office's, if it has none).
+    `client` comes from `last_activity`."""
+    months = (
+        getattr(client, "case_retention", None)
+        or by_office.get(client.office_id)
+        or max(by_office.values(), default=36)
+    )
     days = [
         client.created_at.date(),
         *(getattr(client, name) for name in ("last_contact", "last_opened", "last_closed")),
@@ -121,21 +135,18 @@ def kept_until(client: Client) -> dt.date:
     return add_months(max(day for day in days if day is not None), months)
 
 
-def max_retention() -> int:
-    longest = Programme.objects.aggregate(longest=Max("retention_months"))["longest"]
-    return int(longest or 36)
-
-
 def due(today: dt.date) -> list[Client]:
     """Records whose retention has run out: no open case, not on legal hold, not yet
-    anonymised, last activity longer ago than the retention period."""
+    anonymised, last activity longer ago than the retention period. One query for the
+    candidates, one for the offices' retention."""
     open_case = Case.objects.filter(client=OuterRef("pk"), closed_on__isnull=True)
     candidates = (
         Client.objects.filter(anonymised_at__isnull=True, legal_hold="")
         .exclude(Exists(open_case))
         .select_related("office")
     )
-    return [c for c in last_activity(candidates).order_by("pk") if kept_until(c) < today]
+    by_office = office_retention()
+    return [c for c in last_activity(candidates).order_by("pk") if kept_until(c, by_office) < today]
 
 
 # --- export --------------------------------------------------------------------------
