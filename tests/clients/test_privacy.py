@@ -231,8 +231,8 @@ def test_team_leads_hold_and_erase_through_the_pages_and_counsellors_cannot(worl
 
 
 def every_report(today):
-    """Each template's report for every state, district and office of the demo, over
-    the last twelve months and the twelve before, with nothing withheld."""
+    """Each template's report for every state, district and office of the demo that runs
+    its programme, over the last twelve months and the twelve before, nothing withheld."""
     periods = [
         (today - dt.timedelta(days=364), today),
         (today - dt.timedelta(days=729), today - dt.timedelta(days=365)),
@@ -248,7 +248,11 @@ def every_report(today):
                 "district": Q(district=pk) | Q(municipalities__district=pk),
                 "office": Q(pk=pk),
             }[level]
-            offices = Office.objects.filter(pk__in=Office.objects.filter(condition).values("pk"))
+            offices = Office.objects.filter(
+                pk__in=Office.objects.filter(condition).values("pk"), programmes=template.programme
+            )
+            if not offices.exists():
+                continue  # the programme does not run there: an empty report
             for start, end in periods:
                 report = reports.build(
                     template, offices, start, end, scope=f"{level} {pk}", threshold=1, today=today
@@ -272,7 +276,7 @@ def test_retention_on_the_demo_keeps_every_report(demo):
     assert Client.objects.get(pk=held.pk).anonymised_at is None
     assert Client.objects.get(pk=kept.pk).anonymised_at is None  # an open case
     after = every_report(TODAY)
-    assert len(before) > 200
+    assert len(before) > 60
     assert after == before
     assert Case.objects.filter(client__in=anonymised).exists()  # the cases are still counted
 
