@@ -14,7 +14,7 @@ from django.db import models
 from lotse.core.fields import EncryptedTextField
 from tests.reports.fixtures import add_report
 from tests.structural.fixtures import add_structural
-from tests.test_url_walk import walkable
+from tests.test_url_walk import insiders, walkable
 
 pytestmark = pytest.mark.django_db
 
@@ -80,16 +80,8 @@ def test_markup_in_every_text_field_is_escaped_on_every_page(world, client_for):
     add_structural(world)
     add_report(world)
     assert put_markup_everywhere() > 50
-    insiders = [
-        world.counsellor_a,
-        world.team_lead_a,
-        world.coordinator_a,
-        world.district_a,
-        world.state_bw,
-        world.admin,
-    ]
     pages = 0
-    for user in insiders:
+    for user in insiders(world):
         browser = client_for(user)
         for name, _pattern, url, _kwargs in walkable(world):
             if name == "accounts:logout":

@@ -48,11 +48,8 @@ CONFIRMED = {
     "staffing:proof": "coordinator_a",
     "staffing:allocation_export": "district_a",
 }
-# URL keyword arguments that name an object of an organisation: outsiders get 404.
-ORGANISATION_KWARGS = {
-    "office_pk",
-    "provider_pk",
-    "district_pk",
+# URL keywords naming a part of a client's file.
+PERSONAL_KWARGS = {
     "client_pk",
     "case_pk",
     "goal_pk",
@@ -60,16 +57,22 @@ ORGANISATION_KWARGS = {
     "consent_pk",
     "document_pk",
     "decision_pk",
-    "service_pk",
     "referral_pk",
     "appointment_pk",
     "follow_up_pk",
+    "match_pk",
+}
+# URL keyword arguments that name an object of an organisation: outsiders get 404.
+ORGANISATION_KWARGS = PERSONAL_KWARGS | {
+    "office_pk",
+    "provider_pk",
+    "district_pk",
+    "service_pk",
     "position_pk",
     "grant_pk",
     "allocation_pk",
     "activity_pk",
     "volunteer_pk",
-    "match_pk",
     "run_pk",  # a report run: its author's only
 }
 # Other keyword arguments, with what they mean.
@@ -177,16 +180,20 @@ def walkable(world):
         yield name, pattern, reverse(name, kwargs=kwargs), kwargs
 
 
-def test_personas_get_what_their_capabilities_allow(world, client_for):
-    personas = [
+def insiders(world):
+    """Every persona of provider A's side, the administrator included."""
+    return [
         world.counsellor_a,
         world.team_lead_a,
         world.coordinator_a,
         world.district_a,
         world.state_bw,
         world.admin,
-        *world.outsiders,
     ]
+
+
+def test_personas_get_what_their_capabilities_allow(world, client_for):
+    personas = [*insiders(world), *world.outsiders]
     urls = [entry for entry in walkable(world) if entry[0] != "accounts:logout"]
     covered = refused = foreign = 0
     for user in personas:
@@ -213,14 +220,7 @@ def test_personas_get_what_their_capabilities_allow(world, client_for):
 
 
 def test_insiders_see_their_organisation(world, client_for):
-    for user in [
-        world.counsellor_a,
-        world.team_lead_a,
-        world.coordinator_a,
-        world.district_a,
-        world.state_bw,
-        world.admin,
-    ]:
+    for user in insiders(world):
         client = client_for(user)
         for name in ["organisations:office", "organisations:provider", "organisations:district"]:
             url = dict((n, u) for n, _, u, _ in walkable(world))[name]
@@ -249,20 +249,6 @@ def test_anonymous_users_are_sent_to_sign_in(world):
         assert response["Location"].startswith(reverse("accounts:login")), url
 
 
-# URL keywords naming a part of a client's file (a subset of ORGANISATION_KWARGS).
-PERSONAL_KWARGS = {
-    "client_pk",
-    "case_pk",
-    "goal_pk",
-    "step_pk",
-    "consent_pk",
-    "document_pk",
-    "decision_pk",
-    "referral_pk",
-    "appointment_pk",
-    "follow_up_pk",
-    "match_pk",
-}
 READS = ("clients.client.viewed.", "clients.client.exported", "clients.document.downloaded")
 
 
