@@ -5,6 +5,8 @@
 2. Every URL, filled with objects of provider A, is requested by every persona: nobody
    gets a server error, a user without the view's capability gets 404, and every user
    of another organisation gets 404 on every URL that names an organisation's object.
+   Every free-text field of every row holds markup meanwhile, and no HTML page shows it
+   unescaped.
 3. Anonymous requests to non-public URLs are sent to the sign-in page.
 4. Every page that shows a part of a client's file leaves exactly one read event in the
    audit log, for the office's counsellor and team lead alike.
@@ -17,11 +19,14 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
+from django.db import models
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.http import urlencode
 
 from lotse.core.access import has_capability
+from lotse.core.fields import EncryptedTextField
 from lotse.core.models import AuditEvent
 from tests.reports.fixtures import add_report
 from tests.structural.fixtures import add_structural
@@ -180,6 +185,64 @@ def walkable(world):
         yield name, pattern, reverse(name, kwargs=kwargs), kwargs
 
 
+MARKUP = '<b id="x">'
+# Fields that hold codes and keys read by the code, not text for people.
+CODES = {
+    "code",
+    "key",
+    "vocabulary",
+    "username",
+    "password",
+    "hash",
+    "prev_hash",
+    "token_hash",
+    "source_sha256",
+    "language",
+    "interpreter_language",
+    "school_country",
+    "search_name",
+    "original_name",
+    "content_type",
+    "ags",
+    "postcode",
+    "bamf_file_number",
+    "email",
+    "website",
+    "funding_source",
+}
+LEFT_OUT = {"core.AuditEvent", "sessions.Session", "admin.LogEntry", "contenttypes.ContentType"}
+
+
+def free_text_fields(model):
+    for field in model._meta.concrete_fields:
+        if not isinstance(field, models.CharField | models.TextField | EncryptedTextField):
+            continue
+        if field.choices or field.name in CODES or not field.editable:
+            continue
+        if field.max_length is not None and field.max_length < len(MARKUP) + 12:
+            continue
+        yield field
+
+
+def put_markup_everywhere():
+    """Markup (with the row's id, for unique fields) in every free-text field of every row."""
+    changed = 0
+    for model in apps.get_models():
+        if model._meta.label in LEFT_OUT:
+            continue
+        fields = list(free_text_fields(model))
+        if not fields:
+            continue
+        for row in model._base_manager.all():
+            for field in fields:
+                setattr(row, field.attname, f"{MARKUP}{row.pk}")
+            model._base_manager.filter(pk=row.pk).update(
+                **{f.attname: getattr(row, f.attname) for f in fields}
+            )
+            changed += 1
+    return changed
+
+
 def insiders(world):
     """Every persona of provider A's side, the administrator included."""
     return [
@@ -195,13 +258,18 @@ def insiders(world):
 def test_personas_get_what_their_capabilities_allow(world, client_for):
     personas = [*insiders(world), *world.outsiders]
     urls = [entry for entry in walkable(world) if entry[0] != "accounts:logout"]
-    covered = refused = foreign = 0
+    assert put_markup_everywhere() > 50
+    covered = refused = foreign = escaped = 0
     for user in personas:
         # Confirmed, so that the views behind a confirmation are walked too.
         client = client_for(user, confirmed=True)
         for _name, pattern, url, kwargs in urls:
             response = client.get(url)
             assert response.status_code < 500, (user.username, url)
+            if "text/html" in response.get("Content-Type", "") and hasattr(response, "content"):
+                page = response.content.decode()
+                assert MARKUP not in page, (user.username, url)
+                escaped += response.status_code == 200 and "&lt;b id=" in page
             capability = getattr(pattern.callback, "lotse_capability", None)
             if capability is not None and not has_capability(user, capability):
                 assert response.status_code == 404, (user.username, url)
@@ -214,9 +282,10 @@ def test_personas_get_what_their_capabilities_allow(world, client_for):
     print(
         f"\npermission matrix: {len(urls)} URLs x {len(personas)} personas = {covered} "
         f"requests; {refused} refused for the missing capability, {foreign} requests of "
-        f"another organisation's objects by {len(world.outsiders)} outsiders, all 404"
+        f"another organisation's objects by {len(world.outsiders)} outsiders, all 404; "
+        f"{escaped} pages showed the markup of text fields, all escaped"
     )
-    assert covered == len(urls) * len(personas) and foreign > 100
+    assert covered == len(urls) * len(personas) and foreign > 100 and escaped > 40
 
 
 def test_insiders_see_their_organisation(world, client_for):
