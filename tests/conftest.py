@@ -307,15 +307,20 @@ def add_staffing(w):
     )
 
 
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """The demo, loaded once for the module inside a transaction that is rolled back at
-    its end; each test runs in a savepoint inside it (pytest-django's `db`). The browser
-    tests have their own (tests/e2e/conftest.py)."""
+def demo_in_a_transaction(django_db_blocker):
+    """The demo loaded inside a transaction that is rolled back when the generator ends;
+    each test runs in a savepoint inside it (pytest-django's `db`)."""
     with django_db_blocker.unblock(), transaction.atomic():
         call_command("load_demo", clients=40, stdout=open(os.devnull, "w"))  # noqa: SIM115
         yield
         transaction.set_rollback(True)
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo, loaded once for the module (tests/reports/demo/ shares one for its
+    package; the browser tests have their own, tests/e2e/conftest.py)."""
+    yield from demo_in_a_transaction(django_db_blocker)
 
 
 @pytest.fixture
