@@ -14,6 +14,7 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from lotse.cases.models import Case, Phase
 from lotse.clients.models import Client
@@ -36,6 +37,11 @@ def test_referral_journey(demo, page):
     # The directory: search by type, then refer from the result.
     page.locator("#id_service_type").select_option(label="Schuldnerberatung")
     page.get_by_role("button", name="Suchen").click()
+    # The results are swapped in by htmx: read a row only once the filtered table is there,
+    # or the organisation may come from the unfiltered one.
+    page.wait_for_url("**service_type=*")
+    types = page.locator("#services tbody tr td:nth-child(2)")
+    expect(types.filter(has_not_text="Schuldnerberatung")).to_have_count(0)
     row = page.locator("#services tbody tr").first
     organisation = row.locator("td a").first.inner_text()
     assert not axe_violations(page)
