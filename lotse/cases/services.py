@@ -337,9 +337,5 @@ def reassign_case(actor: Any, case: Case, counsellor: Any, deputy: Any, why: str
     if case.counsellor_id != counsellor.pk:
         case.assigned_at, case.assigned_by = timezone.now(), actor
     case.counsellor, case.deputy = counsellor, deputy
-    with transaction.atomic():
-        audited_save(actor, case, personal=True, action="cases.case.reassigned")
-        audit.record(
-            actor, "cases.case.reassign_reason", case, data={"why": why.strip(), **previous}
-        )
-    return case
+    data = {"why": why.strip(), **previous}
+    return audited_save(actor, case, personal=True, action="cases.case.reassigned", data=data)

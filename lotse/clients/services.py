@@ -52,10 +52,12 @@ def _index_names(client: Client) -> None:
     ClientNameKey.objects.bulk_create(ClientNameKey(client=client, key=k[:40]) for k in all_keys)
 
 
-def save_client(actor: Actor, client: Client) -> Client:
-    """Create or change a client record."""
+def save_client(
+    actor: Actor, client: Client, action: str | None = None, data: dict[str, Any] | None = None
+) -> Client:
+    """Create or change a client record (`action` and `data`: see `audited_save`)."""
     with transaction.atomic():
-        audited_save(actor, client, personal=True)
+        audited_save(actor, client, personal=True, action=action, data=data)
         _index_names(client)
     return client
 
@@ -243,14 +245,14 @@ def merge_clients(actor: Actor, survivor: Client, duplicate: Client, reason: str
         survivor.nationalities = list(
             dict.fromkeys([*survivor.nationalities, *duplicate.nationalities])
         )
-        save_client(actor, survivor)
         duplicate.merged_into = survivor
         Client.objects.filter(pk=duplicate.pk).update(merged_into=survivor)
         ClientNameKey.objects.filter(client=duplicate).delete()
-        audit.record(
+        # One event for the merge, with what changed on the survivor and what moved.
+        save_client(
             actor,
-            "clients.client.merged",
             survivor,
+            action="clients.client.merged",
             data={"merged": duplicate.pk, "moved": moved, "reason": reason.strip()},
         )
     return survivor
