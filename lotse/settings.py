@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "lotse.staffing",
     "lotse.structural",
     "lotse.reports",
+    "lotse.api",
     "lotse.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -85,6 +86,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tasks",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
 ]
 
 # Background tasks (reports): run inline by default, so the embedded set-up needs no
@@ -94,6 +98,32 @@ if env("LOTSE_TASKS", "inline") == "database":
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 else:
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# The JSON API (lotse/api): tokens only, JSON only, described by an OpenAPI document whose
+# docs page is served from this host (the sidecar package), not from a CDN.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["lotse.api.auth.TokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["lotse.api.auth.ScopeAndCapability"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Lotse API",
+    "DESCRIPTION": "Clients, contacts, cases with plans, referrals, appointments, services "
+    "and report figures, with the access rules of the pages.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "lotse.api.schema.add_error_responses",
+    ],
+}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import secrets
 from contextlib import contextmanager
 from decimal import Decimal
 from types import SimpleNamespace
@@ -21,6 +22,8 @@ from django.db import transaction
 from django.test import Client as TestClient
 from django.utils import timezone
 
+from lotse.api.auth import digest
+from lotse.api.models import ApiToken, Scope
 from lotse.cases import services as cases
 from lotse.cases.models import Goal, Step
 from lotse.clients import services as clients
@@ -117,6 +120,8 @@ def build_world():
     w.state_sh = make_user("state_sh", Role.STATE_ANALYST, sh)
     # Everyone who must not see anything of provider A's office.
     w.outsiders = [w.counsellor_b, w.team_lead_b, w.coordinator_b, w.district_b, w.state_sh]
+    api_token(w.counsellor_a)
+    w.token_a = ApiToken.objects.get(user=w.counsellor_a)
     add_client(w)
     return w
 
@@ -344,12 +349,27 @@ def confirm_password(client, password=PASSWORD):
     return client
 
 
+def api_token(user):
+    """A secret API token of `user` with every scope (made without an audit event)."""
+    secret = f"lotse_test-{secrets.token_urlsafe(16)}"
+    ApiToken.objects.create(
+        user=user,
+        name="Test",
+        prefix=secret[:12],
+        token_hash=digest(secret),
+        scopes=[scope.value for scope in Scope],
+        expires_on=timezone.localdate() + dt.timedelta(days=30),
+    )
+    return secret
+
+
 @pytest.fixture
 def client_for():
-    """A test client signed in as `user`; `confirmed=True` has confirmed the password too."""
+    """A test client signed in as `user`; `confirmed=True` has confirmed the password too.
+    It also sends an API token of the user, so that it reaches the API as the user too."""
 
     def make(user, *, confirmed=False):
-        client = TestClient()
+        client = TestClient(headers={"Authorization": f"Bearer {api_token(user)}"})
         client.force_login(user)
         return confirm_password(client) if confirmed else client
 

@@ -79,6 +79,7 @@ ORGANISATION_KWARGS = PERSONAL_KWARGS | {
     "activity_pk",
     "volunteer_pk",
     "run_pk",  # a report run: its author's only
+    "token_pk",  # an API token: its owner's only
 }
 # Other keyword arguments, with what they mean.
 OTHER_KWARGS = {
@@ -145,6 +146,7 @@ def samples(world):
         "volunteer_pk": world.volunteer_a.pk,
         "match_pk": world.match_a.pk,
         "run_pk": world.run_a.pk,
+        "token_pk": world.token_a.pk,
         "uidb64": "MQ",
         "token": "set-password",
         "app_label": "organisations",
@@ -243,6 +245,12 @@ def put_markup_everywhere():
     return changed
 
 
+def writes_of(pattern):
+    """The methods other than GET of an API operation (POST of a list, PATCH of a record)."""
+    actions = getattr(pattern.callback, "actions", None) or {}
+    return [method.upper() for method in actions if method not in ("get", "head", "options")]
+
+
 def insiders(world):
     """Every persona of provider A's side, the administrator included."""
     return [
@@ -259,13 +267,21 @@ def test_personas_get_what_their_capabilities_allow(world, client_for):
     personas = [*insiders(world), *world.outsiders]
     urls = [entry for entry in walkable(world) if entry[0] != "accounts:logout"]
     assert put_markup_everywhere() > 50
-    covered = refused = foreign = escaped = 0
+    covered = refused = foreign = escaped = writes_refused = 0
     for user in personas:
         # Confirmed, so that the views behind a confirmation are walked too.
         client = client_for(user, confirmed=True)
         for _name, pattern, url, kwargs in urls:
             response = client.get(url)
             assert response.status_code < 500, (user.username, url)
+            for method in writes_of(pattern):
+                # An API write from outside is refused before its input is looked at.
+                answer = client.generic(method, url, "{}", content_type="application/json")
+                assert answer.status_code < 500, (user.username, method, url)
+                denied = user in world.outsiders and ORGANISATION_KWARGS & set(kwargs)
+                if denied or not has_capability(user, pattern.callback.lotse_capability):
+                    assert answer.status_code == 404, (user.username, method, url)
+                    writes_refused += 1
             if "text/html" in response.get("Content-Type", "") and hasattr(response, "content"):
                 page = response.content.decode()
                 assert MARKUP not in page, (user.username, url)
@@ -279,11 +295,14 @@ def test_personas_get_what_their_capabilities_allow(world, client_for):
                 foreign += 1
             covered += 1
     # What the matrix covered, printed for the record (pytest -s shows it).
+    api = sum(getattr(pattern.callback, "lotse_api", False) for _n, pattern, _u, _k in urls)
     print(
-        f"\npermission matrix: {len(urls)} URLs x {len(personas)} personas = {covered} "
+        f"\npermission matrix: {len(urls)} URLs ({api} of them API operations) x "
+        f"{len(personas)} personas = {covered} "
         f"requests; {refused} refused for the missing capability, {foreign} requests of "
         f"another organisation's objects by {len(world.outsiders)} outsiders, all 404; "
-        f"{escaped} pages showed the markup of text fields, all escaped"
+        f"{escaped} pages showed the markup of text fields, all escaped; {writes_refused} API "
+        f"writes by users without the capability or from outside, all 404"
     )
     assert covered == len(urls) * len(personas) and foreign > 100 and escaped > 40
 
@@ -314,6 +333,9 @@ def test_anonymous_users_are_sent_to_sign_in(world):
         if name in PUBLIC:
             continue
         response = client.get(url)
+        if getattr(_pattern.callback, "lotse_api", False):  # a token is asked for, not a sign-in
+            assert response.status_code == 401, url
+            continue
         assert response.status_code == 302, url
         assert response["Location"].startswith(reverse("accounts:login")), url
 

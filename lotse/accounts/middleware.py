@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import SESSION_KEY, logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils import timezone
@@ -25,17 +25,22 @@ class IdleTimeoutMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         now = int(timezone.now().timestamp())
-        if request.user.is_authenticated:
+        if self.signed_in(request):
             last = request.session.get(LAST_SEEN)
             if isinstance(last, int) and now - last >= settings.IDLE_MINUTES * 60:
                 return self.sign_out(request)
         response = self.get_response(request)
         # After the view, so that the request that signs in starts the clock.
-        if request.user.is_authenticated:
+        if self.signed_in(request):
             last = request.session.get(LAST_SEEN)
             if not isinstance(last, int) or now - last >= WRITE_EVERY_SECONDS:
                 request.session[LAST_SEEN] = now
         return response
+
+    @staticmethod
+    def signed_in(request: HttpRequest) -> bool:
+        """Signed in through the session (an API token has no session to time out)."""
+        return request.user.is_authenticated and SESSION_KEY in request.session
 
     @staticmethod
     def sign_out(request: HttpRequest) -> HttpResponseBase:
