@@ -186,6 +186,20 @@ LOCKOUT_MINUTES = int(env("LOTSE_LOCKOUT_MINUTES", "15"))
 IDLE_MINUTES = int(env("LOTSE_IDLE_MINUTES", "30"))
 CONFIRM_MINUTES = int(env("LOTSE_CONFIRM_MINUTES", "10"))
 
+# The roles that must sign in with a second factor (a TOTP code from an app) after the
+# password, comma-separated role names; a programme can require it of more roles
+# (lotse/core/access.py, `needs_second_factor`). By default every role that sees
+# personal data; an unknown role name stops the start (ImproperlyConfigured). Development
+# (LOTSE_DEBUG=1) asks nobody by default, so that the printed demo logins work as they
+# are; LOTSE_SECOND_FACTOR_ROLES=counsellor,team_lead tries it out there.
+SECOND_FACTOR_ROLES = [
+    role.strip()
+    for role in env("LOTSE_SECOND_FACTOR_ROLES", "" if DEBUG else "counsellor,team_lead").split(",")
+    if role.strip()
+]
+# The name authenticator apps show next to the code.
+OTP_TOTP_ISSUER = env("LOTSE_SECOND_FACTOR_ISSUER", "Lotse")
+
 # Transport: in production Lotse is reached over TLS only. Behind a proxy that terminates
 # TLS, LOTSE_BEHIND_TLS_PROXY=1 trusts its X-Forwarded-Proto header (only safe if the
 # proxy always sets it). Browsers are told to keep to HTTPS for a year (HSTS);
