@@ -85,6 +85,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tasks",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 
 # Background tasks (reports): run inline by default, so the embedded set-up needs no
@@ -103,10 +105,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Marks the user as verified once a second factor was given in this session.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After authentication and messages: ends idle sessions with a message.
     "lotse.accounts.middleware.IdleTimeoutMiddleware",
+    # After the idle timeout: keeps a signed-in user who owes the second factor on the
+    # pages that ask for it.
+    "lotse.accounts.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
