@@ -89,6 +89,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 
 # Background tasks (reports): run inline by default, so the embedded set-up needs no
@@ -133,10 +135,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Marks the user as verified once a second factor was given in this session.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After authentication and messages: ends idle sessions with a message.
     "lotse.accounts.middleware.IdleTimeoutMiddleware",
+    # After the idle timeout: keeps a signed-in user who owes the second factor on the
+    # pages that ask for it.
+    "lotse.accounts.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -215,6 +222,20 @@ LOCKOUT_FAILURES = int(env("LOTSE_LOCKOUT_FAILURES", "5"))
 LOCKOUT_MINUTES = int(env("LOTSE_LOCKOUT_MINUTES", "15"))
 IDLE_MINUTES = int(env("LOTSE_IDLE_MINUTES", "30"))
 CONFIRM_MINUTES = int(env("LOTSE_CONFIRM_MINUTES", "10"))
+
+# The roles that must sign in with a second factor (a TOTP code from an app) after the
+# password, comma-separated role names; a programme can require it of more roles
+# (lotse/core/access.py, `needs_second_factor`). By default every role that sees
+# personal data; an unknown role name stops the start (ImproperlyConfigured). Development
+# (LOTSE_DEBUG=1) asks nobody by default, so that the printed demo logins work as they
+# are; LOTSE_SECOND_FACTOR_ROLES=counsellor,team_lead tries it out there.
+SECOND_FACTOR_ROLES = [
+    role.strip()
+    for role in env("LOTSE_SECOND_FACTOR_ROLES", "" if DEBUG else "counsellor,team_lead").split(",")
+    if role.strip()
+]
+# The name authenticator apps show next to the code.
+OTP_TOTP_ISSUER = env("LOTSE_SECOND_FACTOR_ISSUER", "Lotse")
 
 # Transport: in production Lotse is reached over TLS only. Behind a proxy that terminates
 # TLS, LOTSE_BEHIND_TLS_PROXY=1 trusts its X-Forwarded-Proto header (only safe if the

@@ -10,18 +10,25 @@ from __future__ import annotations
 import datetime as dt
 import os
 import secrets
+import time
 from contextlib import contextmanager
 from decimal import Decimal
 from types import SimpleNamespace
 from unittest import mock
 
 import pytest
+from django.contrib.auth import SESSION_KEY
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import transaction
 from django.test import Client as TestClient
 from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from lotse.accounts import second_factor
+from lotse.accounts.models import User
 from lotse.api.auth import digest
 from lotse.api.models import ApiToken, Scope
 from lotse.cases import services as cases
@@ -363,14 +370,53 @@ def api_token(user):
     return secret
 
 
+def code_for(device, steps_ahead=0):
+    """The code that the device's app shows now (or `steps_ahead` time steps later)."""
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time() + steps_ahead * device.step
+    return f"{totp.token():0{device.digits}d}"
+
+
+def device_for(user):
+    """The user's second-factor device; one is set up for the test if there is none."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="Test", confirmed=True)
+
+
+def force_login(client, user):
+    """Sign `user` in without the form; a second factor the sign-in owes counts as given
+    with the user's device (as if its code had been entered)."""
+    client.force_login(user)
+    if client.session.get(second_factor.OWED) or second_factor.owed_by(user):
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device_for(user).persistent_id
+        session.save()
+    return client
+
+
+def complete_sign_in(client):
+    """After the password was accepted: enter the code if the sign-in asks for one, from
+    a device set up afresh for the test (so that no earlier code was used up)."""
+    session = client.session
+    if SESSION_KEY not in session or not session.get(second_factor.OWED):
+        return client
+    user = User.objects.get(pk=session[SESSION_KEY])
+    TOTPDevice.objects.filter(user=user).delete()
+    device = TOTPDevice.objects.create(user=user, name="Test", confirmed=True)
+    response = client.post("/accounts/second-factor/", {"code": code_for(device)})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return client
+
+
 @pytest.fixture
 def client_for():
-    """A test client signed in as `user`; `confirmed=True` has confirmed the password too.
-    It also sends an API token of the user, so that it reaches the API as the user too."""
+    """A test client signed in as `user` (with the second factor if they owe one);
+    `confirmed=True` has confirmed the password too. It also sends an API token of the
+    user, so that it reaches the API as the user too."""
 
     def make(user, *, confirmed=False):
         client = TestClient(headers={"Authorization": f"Bearer {api_token(user)}"})
-        client.force_login(user)
+        force_login(client, user)
         return confirm_password(client) if confirmed else client
 
     return make

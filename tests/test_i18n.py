@@ -5,13 +5,14 @@ from babel.messages.pofile import read_po
 from django.conf import settings
 from django.test import Client
 
+from tests.conftest import force_login
+
 pytestmark = pytest.mark.django_db
 CATALOGUE = Path(settings.BASE_DIR) / "lotse/locale/de/LC_MESSAGES/django.po"
 
 
 def test_the_interface_is_german_by_default_and_english_on_request(world):
-    client = Client()
-    client.force_login(world.counsellor_a)
+    client = force_login(Client(), world.counsellor_a)
     assert "Abmelden" in client.get("/").content.decode()
     response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert response.status_code == 302

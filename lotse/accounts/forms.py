@@ -1,4 +1,5 @@
-"""Sign-in and the password confirmation, both refused while the username is locked."""
+"""Sign-in, the second factor's code and the password confirmation, all refused while
+the username is locked."""
 
 from __future__ import annotations
 
@@ -50,3 +51,22 @@ class ConfirmPasswordForm(forms.Form):
         raise _locked_error(username) or ValidationError(
             _("The password is not correct."), code="wrong"
         )
+
+
+class CodeForm(forms.Form):
+    """The six digits an authenticator app shows (checked by lotse.accounts.second_factor)."""
+
+    code = forms.RegexField(
+        label=_("Code from your app"),
+        regex=r"^\d{6}$",
+        max_length=6,
+        error_messages={"invalid": _("Please enter the six digits that your app shows.")},
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "autofocus": True,
+                "size": 6,
+            }
+        ),
+    )

@@ -1,12 +1,15 @@
-"""Lockout after repeated wrong passwords, counted from the audit log.
+"""Lockout after repeated wrong passwords or codes, counted from the audit log.
 
 The log already holds every failed sign-in with the username typed, so it is the one
-source of truth: after `LOCKOUT_FAILURES` wrong passwords for a username within
-`LOCKOUT_MINUTES` (at sign-in or at the password confirmation before exports), an
-`accounts.locked` event is recorded and the username is refused for `LOCKOUT_MINUTES`
-without its password being checked. A successful sign-in or confirmation starts the
-count again. Usernames that do not exist are counted and locked the same way, so the
-answer never tells whether an account exists.
+source of truth: after `LOCKOUT_FAILURES` wrong passwords or second-factor codes for a
+username within `LOCKOUT_MINUTES` (at sign-in, at the code asked for after it, or at the
+password confirmation before exports), an `accounts.locked` event is recorded and the
+username is refused for `LOCKOUT_MINUTES` without its password or code being checked. A
+complete sign-in or a confirmation starts the count again; a right password alone does
+not while the second factor is still owed, so that signing in again does not give
+someone who knows the password more guesses at the code. Usernames that do not exist
+are counted and locked the same way, so the answer never tells whether an account
+exists.
 """
 
 from __future__ import annotations
@@ -27,10 +30,12 @@ from lotse.core import audit
 from lotse.core.models import AuditEvent
 
 LOCKED = "accounts.locked"
-# Wrong passwords, counted for the lockout (events carry data={"username": ...}).
-FAILED = ("accounts.login_failed", "accounts.confirm_failed")
-# The password was right: the count starts again (events name the user as actor).
-SUCCEEDED = ("accounts.login", "accounts.confirmed")
+# Wrong passwords and codes, counted for the lockout (events carry data={"username": ...}).
+FAILED = ("accounts.login_failed", "accounts.confirm_failed", "accounts.second_factor_failed")
+# The sign-in or confirmation succeeded: the count starts again (events name the user as
+# actor), unless the sign-in still waits for the second factor (data has PENDING).
+SUCCEEDED = ("accounts.login", "accounts.confirmed", "accounts.second_factor_verified")
+PENDING = "second_factor"
 
 
 def _period() -> dt.timedelta:
@@ -44,7 +49,7 @@ def _recent(username: str, now: dt.datetime) -> list[tuple[str, dt.datetime]]:
         AuditEvent.objects.filter(occurred_at__gt=now - _period())
         .filter(
             Q(action__in=[*FAILED, LOCKED], data__username=username)
-            | Q(action__in=SUCCEEDED, actor_label=username)
+            | (Q(action__in=SUCCEEDED, actor_label=username) & ~Q(data__has_key=PENDING))
         )
         .order_by("-occurred_at", "-sequence")
         .values_list("action", "occurred_at")[: settings.LOCKOUT_FAILURES]
@@ -89,18 +94,31 @@ def record_failure(actor: audit.Actor, action: str, username: str) -> dt.datetim
     return until
 
 
-def message(until: dt.datetime) -> str:
+def message(until: dt.datetime, *, codes: bool = False) -> str:
     """What the person is told while the username is locked (the same for every
-    username, known or not)."""
+    username, known or not); `codes` after wrong codes of the second factor."""
     # The minute after the lock ends, so that "from 14:35" is never too early.
     shown = timezone.localtime(until).replace(second=0, microsecond=0)
     if shown < until:
         shown += dt.timedelta(minutes=1)
-    return _(
-        "Too many wrong passwords: signing in with this username is locked for now. "
-        "Please try again from %(time)s. If you cannot wait, or you did not try to sign "
-        "in yourself, please tell your administrator."
-    ) % {"time": formats.time_format(shown, "TIME_FORMAT")}
+    time = {"time": formats.time_format(shown, "TIME_FORMAT")}
+    if codes:
+        return (
+            _(
+                "Too many wrong codes: signing in with this username is locked for now. "
+                "Please try again from %(time)s. If you cannot wait, or you did not try to sign "
+                "in yourself, please tell your administrator."
+            )
+            % time
+        )
+    return (
+        _(
+            "Too many wrong passwords: signing in with this username is locked for now. "
+            "Please try again from %(time)s. If you cannot wait, or you did not try to sign "
+            "in yourself, please tell your administrator."
+        )
+        % time
+    )
 
 
 class LockoutBackend(ModelBackend):

@@ -14,6 +14,8 @@ urlpatterns = [
         name="login",
     ),
     path("confirm/", views.confirm_password, name="confirm"),
+    path("second-factor/", views.second_factor_verify, name="second_factor"),
+    path("second-factor/set-up/", views.second_factor_set_up, name="second_factor_set_up"),
     path(
         "logout/",
         access.requires(Capability.SIGNED_IN)(auth.LogoutView.as_view()),

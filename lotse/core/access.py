@@ -6,7 +6,8 @@ administrator) bounds where they hold. Views declare the capability they need wi
 `@requires(...)` and fetch objects only through the `get_*_for` helpers, which answer
 404 for anything outside the user's reach, so that an id reveals nothing. The riskiest
 views (exports, merges, erasure) also need the password confirmed recently
-(`@recently_confirmed`).
+(`@recently_confirmed`). Who signs in with a second factor besides the password is
+decided here too (`needs_second_factor`).
 """
 
 from __future__ import annotations
@@ -135,6 +136,40 @@ def _office_condition(m: Membership) -> Q:
     if m.state_id:
         return Q(district__state_id=m.state_id) | Q(municipalities__district__state_id=m.state_id)
     return Q()  # administrator: every office
+
+
+_unknown_roles = set(settings.SECOND_FACTOR_ROLES) - set(Role.values)
+if _unknown_roles:
+    raise ImproperlyConfigured(
+        "LOTSE_SECOND_FACTOR_ROLES names roles that do not exist: "
+        f"{', '.join(sorted(_unknown_roles))} (roles: {', '.join(Role.values)})."
+    )
+
+
+def needs_second_factor(user: Any) -> bool:
+    """Whether the user must give a second factor (a TOTP code) after the password.
+
+    Yes if one of their roles is among the operator's SECOND_FACTOR_ROLES (by default
+    every role that sees personal data), or if a programme requires it of the role and
+    the membership reaches an office that runs the programme.
+    """
+    held = memberships(user)
+    if any(m.role in settings.SECOND_FACTOR_ROLES for m in held):
+        return True
+    required = Programme.objects.exclude(second_factor_roles=[]).values_list(
+        "pk", "second_factor_roles"
+    )
+    programmes_by_role: dict[str, set[int]] = {}
+    for pk, roles_of_programme in required:
+        for role in roles_of_programme:
+            programmes_by_role.setdefault(role, set()).add(pk)
+    return any(
+        Office.objects.filter(
+            _office_condition(m), programmes__in=programmes_by_role[m.role]
+        ).exists()
+        for m in held
+        if m.role in programmes_by_role
+    )
 
 
 def offices_for(user: Any, capability: Capability) -> QuerySet[Office]:

@@ -8,13 +8,17 @@ from django.contrib.auth import signals
 from django.dispatch import receiver
 from django.http import HttpRequest
 
-from lotse.accounts import lockout
+from lotse.accounts import lockout, second_factor
 from lotse.core import audit
 
 
 @receiver(signals.user_logged_in)
 def _logged_in(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
-    audit.record(user, "accounts.login", user)
+    # The password was right; whether the second factor is still owed is noted in the
+    # session (for the middleware) and in the event (for the lockout).
+    owed = second_factor.owed_by(user)
+    request.session[second_factor.OWED] = owed
+    audit.record(user, "accounts.login", user, data={lockout.PENDING: owed} if owed else None)
 
 
 @receiver(signals.user_logged_out)

@@ -38,6 +38,20 @@ class ProgrammeAdmin(AuditedAdmin):
     list_display = ["short_name", "key", "state", "is_active"]
     formfield_overrides = CHECKBOXES
 
+    def formfield_for_dbfield(
+        self, db_field: db.Field[Any, Any], request: Any, **kwargs: Any
+    ) -> Any:
+        if db_field.name == "second_factor_roles":
+            # A list of role names: chosen with checkboxes rather than typed as JSON.
+            return forms.MultipleChoiceField(
+                label=db_field.verbose_name,
+                help_text=db_field.help_text,
+                choices=models.Role.choices,
+                widget=forms.CheckboxSelectMultiple,
+                required=False,
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
 
 @admin.register(models.Provider, site=admin_site)
 class ProviderAdmin(AuditedAdmin):

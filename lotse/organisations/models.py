@@ -214,6 +214,16 @@ class Programme(models.Model):
             "was closed or the last contact; then it is anonymised (statistics stay)."
         ),
     )
+    second_factor_roles = models.JSONField(
+        _("roles that sign in with a second factor"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Everyone with one of these roles in an office that runs the programme (or "
+            "above it) signs in with a code from an authenticator app too, in addition to "
+            "the roles the operator requires it of."
+        ),
+    )
     quality_requirements = models.TextField(_("quality requirements"), blank=True)
     required_documents = models.TextField(_("required documents"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
@@ -246,6 +256,9 @@ class Programme(models.Model):
             errors["extension_limit_months"] = _(
                 "The extended time limit must be longer than the time limit."
             )
+        roles = self.second_factor_roles
+        if not isinstance(roles, list) or not set(roles) <= set(Role.values):
+            errors["second_factor_roles"] = _("Choose roles from the list.")
         if bool(self.ratio_persons_per_fte) != bool(self.ratio_basis):
             errors["ratio_basis"] = _("A staffing ratio needs both a number and what it counts.")
         if errors:

@@ -62,11 +62,13 @@ def test_the_session_is_written_at_most_once_a_minute(world, client_for, start):
 def test_signing_in_starts_the_clock(world, start):
     from django.test import Client
 
-    from tests.conftest import PASSWORD
+    from tests.conftest import PASSWORD, complete_sign_in
 
     browser = Client()
     with clock_at(start):
         browser.post("/accounts/login/", {"username": "counsellor_a", "password": PASSWORD})
+        complete_sign_in(browser)
+        assert browser.get("/").status_code == 200
     with clock_at(start + IDLE):
         assert browser.get("/").status_code == 302
 

@@ -12,7 +12,7 @@ from django.test import Client
 from django.utils import timezone
 
 from lotse.core.models import AuditEvent
-from tests.conftest import PASSWORD, clock_at
+from tests.conftest import PASSWORD, clock_at, complete_sign_in
 
 pytestmark = pytest.mark.django_db
 PERIOD = dt.timedelta(minutes=settings.LOCKOUT_MINUTES)
@@ -24,9 +24,11 @@ def start():
 
 
 def sign_in(username, password):
-    """A sign-in from a fresh browser: the response and whether it is signed in now."""
+    """A sign-in from a fresh browser (with the code, if the password was accepted and
+    the user owes one): the response and whether it is signed in now."""
     browser = Client()
     response = browser.post("/accounts/login/", {"username": username, "password": password})
+    complete_sign_in(browser)
     return response, browser.get("/").status_code == 200
 
 

@@ -139,11 +139,37 @@ def in_thread(query):
         return pool.submit(run).result()
 
 
+def fresh_device(username):
+    """A second-factor device set up afresh for the user, if they owe one at sign-in
+    (none of its codes used up yet); None for whom the password is enough."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from lotse.accounts import second_factor
+    from lotse.accounts.models import User
+
+    def set_up():
+        user = User.objects.get(username=username)
+        if not second_factor.owed_by(user):
+            return None
+        TOTPDevice.objects.filter(user=user).delete()
+        return TOTPDevice.objects.create(user=user, name="Test", confirmed=True)
+
+    return in_thread(set_up)
+
+
 def sign_in(page, username, password):
+    """Sign in with the password, and with the code from the app where it is asked for."""
+    from tests.conftest import code_for
+
+    device = fresh_device(username)
     page.goto("/accounts/login/")
     page.get_by_label("Benutzername").fill(username)
     page.get_by_label("Passwort").fill(password)
     page.get_by_role("button", name="Anmelden").click()
+    if device is not None:
+        page.wait_for_url("**/accounts/second-factor/?next=*")
+        page.get_by_label("Code aus Ihrer App").fill(code_for(device))
+        page.get_by_role("button", name="Anmelden").click()
     page.wait_for_url("**/")
 
 

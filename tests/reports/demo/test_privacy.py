@@ -22,7 +22,7 @@ from lotse.core.models import Term
 from lotse.demo import data
 from lotse.organisations.models import District, Office
 from lotse.reports.models import ReportRun, ReportTemplate
-from tests.conftest import confirm_password
+from tests.conftest import confirm_password, force_login
 from tests.reports.fixtures import analyst_of
 
 pytestmark = pytest.mark.django_db
@@ -112,8 +112,7 @@ def search_for(forbidden):
 
 def found_in(user, template, unit, pattern):
     """{kind of output: personal strings found}; also checks every link stays in reports."""
-    browser = Browser()
-    browser.force_login(user)
+    browser = force_login(Browser(), user)
     confirm_password(browser, data.PASSWORD)
     found = {}
     for kind, text in everything_shown(browser, template, unit).items():
