@@ -7,7 +7,7 @@ import datetime as dt
 import json
 
 import pytest
-from django.test import Client as TestClient
+from django.test import Client as HttpClient
 from django.utils import timezone
 
 from lotse.api.models import ApiToken
@@ -40,7 +40,7 @@ def test_a_user_makes_a_token_sees_it_once_and_revokes_it(world, client_for):
     secret = page.split('<code class="secret">')[1].split("</code>")[0]
     assert secret.startswith(token.prefix) and token.token_hash not in page
     assert '<code class="secret">' not in browser.get("/api/tokens/").content.decode()
-    api = TestClient(headers={"Authorization": f"Bearer {secret}"})
+    api = HttpClient(headers={"Authorization": f"Bearer {secret}"})
     assert api.get("/api/v1/clients/").status_code == 200
     assert browser.post(f"/api/tokens/{token.pk}/revoke/").status_code == 302
     assert api.get("/api/v1/clients/").status_code == 401
@@ -63,13 +63,13 @@ def test_a_token_lives_at_most_a_year_and_at_least_a_day(world, client_for, days
 
 
 def test_without_a_valid_token_the_answer_is_401(world):
-    anonymous = TestClient()
+    anonymous = HttpClient()
     assert anonymous.get("/api/v1/clients/").status_code == 401
-    wrong = TestClient(headers={"Authorization": "Bearer lotse_nothing"})
+    wrong = HttpClient(headers={"Authorization": "Bearer lotse_nothing"})
     assert wrong.get("/api/v1/clients/").status_code == 401
     secret = token_for(world.counsellor_a)
     ApiToken.objects.update(expires_on=timezone.localdate() - dt.timedelta(days=1))
-    expired = TestClient(headers={"Authorization": f"Bearer {secret}"})
+    expired = HttpClient(headers={"Authorization": f"Bearer {secret}"})
     assert expired.get("/api/v1/clients/").status_code == 401
 
 
