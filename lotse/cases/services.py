@@ -296,10 +296,13 @@ def close_case(
     unreviewed = case.goals.exclude(reviews__at_closure=True)
     if unreviewed.exists():
         errors["goals"] = _("Every goal needs a final review before the case is closed.")
+    on = on or timezone.localdate()
+    if on > timezone.localdate() or on < case.opened_on:
+        errors["closed_on"] = _("A case is closed between its opening and today.")
     if errors:
         raise ValidationError(errors)
     case.phase = Phase.CLOSED
-    case.closed_on = on or timezone.localdate()
+    case.closed_on = on
     case.closure_reason = reason
     case.closure_summary = summary.strip()
     return audited_save(actor, case, personal=True, action="cases.case.closed")
@@ -312,10 +315,8 @@ def reopen_case(actor: Any, case: Case, why: str) -> Case:
         raise ValidationError({"why": _("Please say why the case is reopened.")})
     previous = {"closed_on": case.closed_on, "reason": case.closure_reason_id}
     case.phase, case.closed_on, case.closure_reason = Phase.IMPLEMENTATION, None, None
-    with transaction.atomic():
-        audited_save(actor, case, personal=True, action="cases.case.reopened")
-        audit.record(actor, "cases.case.reopen_reason", case, data={"why": why.strip(), **previous})
-    return case
+    data = {"why": why.strip(), **previous}
+    return audited_save(actor, case, personal=True, action="cases.case.reopened", data=data)
 
 
 def reassign_case(actor: Any, case: Case, counsellor: Any, deputy: Any, why: str) -> Case:

@@ -283,7 +283,23 @@ def test_closure_needs_a_programme_reason_a_final_review_and_a_summary(world):
         )
     services.reopen_case(world.counsellor_a, case, "Neuer Bedarf: Wohnungssuche")
     assert case.phase == Phase.IMPLEMENTATION and case.closed_on is None
-    assert AuditEvent.objects.filter(action="cases.case.reopen_reason").exists()
+    reopened = AuditEvent.objects.get(action="cases.case.reopened")
+    assert reopened.data["why"] == "Neuer Bedarf: Wohnungssuche"
+
+
+@pytest.mark.parametrize("days", [1, None])
+def test_a_case_closes_between_its_opening_and_today(world, days):
+    case = open_case(world)
+    goal = add_goal(world, case)
+    services.record_review(
+        world.counsellor_a, case, goal, on=TODAY, counsellor_score=0, at_closure=True
+    )
+    day = TODAY + dt.timedelta(days=days) if days else case.opened_on - dt.timedelta(days=1)
+    reason = term("closure_reason", "goals_reached")
+    with pytest.raises(ValidationError) as excinfo:
+        services.close_case(world.counsellor_a, case, reason=reason, summary="x", on=day)
+    assert "closed_on" in excinfo.value.message_dict
+    assert Case.objects.get(pk=case.pk).phase != Phase.CLOSED
 
 
 def test_a_reason_outside_the_programme_is_refused(world):
