@@ -15,6 +15,7 @@ urlpatterns = [
     path("staffing/", include("lotse.staffing.urls")),
     path("structural/", include("lotse.structural.urls")),
     path("reports/", include("lotse.reports.urls")),
+    path("imports/", include("lotse.imports.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin_site.urls),
 ]

@@ -122,10 +122,14 @@ def read_csv(data: bytes, *, max_rows: int = 10_000) -> Table:
 # across columns is refused with its range, because it cannot be told which column the
 # value belongs to. Dates come as ISO text (YYYY-MM-DD), numbers as numbers.
 # In CSV a cell beginning with "=" is refused as a formula.
+# In both, empty rows are skipped, and so are rows above the header that hold a single
+# value (a title, up to 10 of them): the header is the first row with two values or
+# more (or, in a file of one column, its first row).
 
 Value = str | int | float | None
 XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary Excel format (.xls)
+MAX_TITLES = 10  # single-value rows skipped above the header, at most
 MAX_UNPACKED_BYTES = 400 * 1024 * 1024  # an XLSX that unpacks larger is refused (zip bomb)
 
 
@@ -183,6 +187,10 @@ def _header(cells: Sequence[Value]) -> list[str]:
     return [name or column_letter(i) for i, name in enumerate(names)]
 
 
+def _filled(cells: Sequence[Value]) -> int:
+    return sum(1 for c in cells if not _empty([c]))
+
+
 def _empty(cells: Sequence[Value]) -> bool:
     return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
 
@@ -204,23 +212,39 @@ def read_csv_grid(stream: BinaryIO, *, max_rows: int) -> Grid:
         ) from error
 
 
+def _delimiter(text: io.TextIOWrapper) -> str:
+    """Semicolon, comma or tab: whichever the first line with a letter or digit (the
+    header, after any empty rows) holds most of."""
+    for _ in range(100):
+        line = text.readline()
+        if not line or any(c.isalnum() for c in line):
+            return max(";,\t", key=line.count)
+    return ";"
+
+
 def _read_csv_grid(stream: BinaryIO, encoding: str, max_rows: int) -> Grid:
     bom = stream.read(3) == b"\xef\xbb\xbf"
     stream.seek(0)
     text = io.TextIOWrapper(stream, encoding=encoding, newline="")
     try:
-        first_line = text.readline()
-        delimiter = max(";,\t", key=first_line.count)
+        delimiter = _delimiter(text)
         text.seek(0)
         reader = csv.reader(text, delimiter=delimiter)
         header: list[str] | None = None
+        title: list[str] | None = None
+        titles = 0
         rows: list[tuple[int, list[Value]]] = []
         for cells in reader:
             if _empty(cells):
                 continue
             if header is None:
-                header = _header(cells)
-                continue
+                if _filled(cells) < 2 and titles < MAX_TITLES:  # a title above the header
+                    title, titles = title or _header(cells), titles + 1
+                    continue
+                if not (titles >= MAX_TITLES and title):
+                    header = _header(cells)
+                    continue
+                header = title  # a file of one column: its first row is the header
             if len(rows) >= max_rows:
                 raise TableError(
                     gettext_noop("The file has more than %(rows)d rows."), rows=max_rows
@@ -240,6 +264,7 @@ def _read_csv_grid(stream: BinaryIO, encoding: str, max_rows: int) -> Grid:
         raise TableError(gettext_noop("The file cannot be read as CSV.")) from error
     finally:
         text.detach()
+    header = header or title
     if header is None:
         raise TableError(gettext_noop("The file has no header row."))
     label = {"utf-8-sig": "UTF-8 (BOM)" if bom else "UTF-8", "cp1252": "Windows-1252"}
@@ -308,6 +333,8 @@ def _xlsx_rows(
     """Header, its row number and the non-empty rows, stopping once past `max_rows`."""
     header: list[str] | None = None
     header_line = 0
+    title: tuple[list[str], int] | None = None
+    titles = 0
     rows: list[tuple[int, list[Value]]] = []
     pairs = zip(
         values_sheet.iter_rows(),  # type: ignore[attr-defined]
@@ -337,11 +364,18 @@ def _xlsx_rows(
         if _empty(cells):
             continue
         if header is None:
-            header, header_line = _header(cells), line
-            continue
+            if _filled(cells) < 2 and titles < MAX_TITLES:  # a title above the header
+                title, titles = title or (_header(cells), line), titles + 1
+                continue
+            if not (titles >= MAX_TITLES and title):
+                header, header_line = _header(cells), line
+                continue
+            header, header_line = title  # a sheet of one column: its first row is the header
         if len(rows) >= max_rows:
             raise TableError(gettext_noop("The file has more than %(rows)d rows."), rows=max_rows)
         rows.append((line, cells))
+    if header is None and title is not None:
+        header, header_line = title
     if header is None:
         raise TableError(gettext_noop("The file has no header row."))
     return header, header_line, rows
