@@ -47,7 +47,7 @@ class ImportRun(models.Model):
     # Column position (as text) → field name.
     mapping = models.JSONField(_("mapping"), default=dict, blank=True)
     # {"rows": [{"line", "outcome", "problems": [[cell, message]], "candidate"}], "counts"}
-    report = models.JSONField(_("check"), null=True, blank=True)
+    report = models.JSONField(_("check"), default=dict, blank=True)
     counts = models.JSONField(_("counts"), default=dict, blank=True)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     error = models.TextField(_("error"), blank=True)

@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, cast
 
 import pycountry
 from django.conf import settings
@@ -74,7 +74,7 @@ def upload(actor: User, office: Office, kind: str, file: UploadedFile[Any]) -> I
         digest.update(chunk)
     file.seek(0)
     try:
-        grid = tables.read_grid(file, max_rows=settings.IMPORT_MAX_ROWS)
+        grid = tables.read_grid(cast("BinaryIO", file), max_rows=settings.IMPORT_MAX_ROWS)
     except TableError as error:
         raise ValidationError({"file": error.translated(_)}) from None
     if not grid.rows:
@@ -98,9 +98,9 @@ def upload(actor: User, office: Office, kind: str, file: UploadedFile[Any]) -> I
 
 def earlier_import(office: Office, kind: str, sha: str, exclude: int | None = None) -> Any:
     """The run that imported the same file into the office before, if any."""
-    runs = ImportRun.objects.filter(
-        office=office, kind=kind, source_sha256=sha, status=Status.DONE
-    ).exclude(pk=exclude)
+    runs = ImportRun.objects.filter(office=office, kind=kind, source_sha256=sha, status=Status.DONE)
+    if exclude is not None:
+        runs = runs.exclude(pk=exclude)
     return runs.order_by("finished_at").first()
 
 
@@ -388,7 +388,7 @@ def _plan_contacts(
         else:
             contact.channel = channel
         duration = found.read("duration", cells.whole_number)
-        contact.duration_minutes = duration  # type: ignore[assignment]
+        contact.duration_minutes = duration
         for text in _split(found.text("topics")):
             topic = topics.find(text)
             if topic is None:

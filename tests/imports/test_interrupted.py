@@ -3,6 +3,7 @@ run again, it imports every row exactly once."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -74,10 +75,8 @@ def test_an_import_killed_half_way_leaves_nothing_and_runs_again_exactly_once(wo
     progress, deadline = 0, time.monotonic() + 60
     while progress < 50 and time.monotonic() < deadline and child.poll() is None:
         time.sleep(0.02)
-        try:
+        with contextlib.suppress(OSError, ValueError):
             progress = int(services.progress_path(run.pk).read_text() or 0)
-        except (OSError, ValueError):
-            pass
     assert child.poll() is None, child.communicate()
     assert 50 <= progress < 100
     child.send_signal(signal.SIGKILL)
@@ -89,7 +88,7 @@ def test_an_import_killed_half_way_leaves_nothing_and_runs_again_exactly_once(wo
     assert audit.verify().broken is None
 
     again = import_run(run)
-    out, err = again.communicate(timeout=120)
+    _out, err = again.communicate(timeout=120)
     assert again.returncode == 0, err.decode()
     run.refresh_from_db()
     assert run.status == ImportRun.Status.DONE, run.error

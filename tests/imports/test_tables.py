@@ -150,7 +150,7 @@ def test_xlsx_dates_numbers_formulas_and_empty_rows():
             [None, None],
             ["Vorname", "Geburtsdatum", "Einreise", "Alter"],
             [],
-            ["Amina", dt.datetime(1992, 3, 14), 45292, None],
+            ["Amina", dt.date(1992, 3, 14), 45292, None],
             ["Dawit", 1988, "01.02.2016", None],
         ],
         formulas={"D4": ("=2026-1992", 34), "D5": ("=2026-1988", 38)},

@@ -50,8 +50,8 @@ def partial_date(value: Value) -> PartialDate | None:
     if isinstance(value, int | float) and not isinstance(value, bool):
         if float(value).is_integer() and 1900 <= value <= 2100:
             return int(value), None, None
-        day = _serial(float(value))
-        return day.year, day.month, day.day
+        found_day = _serial(float(value))
+        return found_day.year, found_day.month, found_day.day
     text = TIME_SUFFIX.sub("", text)
     if YEAR.match(text):
         return int(text), None, None
@@ -59,16 +59,15 @@ def partial_date(value: Value) -> PartialDate | None:
         return partial_date(float(text))
     found = MONTH_YEAR.match(text)
     if found:
-        month, year = int(found[1]), int(found[2])
-        return _checked(year, month, None, text)
-    found = GERMAN.match(text) or None
+        return _checked(int(found[2]), int(found[1]), None, text)
+    found = GERMAN.match(text)
     if found:
         day_text, month_text, year_text = found.groups()
-        day = int(day_text) if day_text.isdigit() and int(day_text) else None
-        month = int(month_text) if month_text.isdigit() and int(month_text) else None
-        if month is None and day is not None:
+        day_part = int(day_text) if day_text.isdigit() and int(day_text) else None
+        month_part = int(month_text) if month_text.isdigit() and int(month_text) else None
+        if month_part is None and day_part is not None:
             raise TableError(gettext_noop("%(value)s has a day but no month."), value=text)
-        return _checked(int(year_text), month, day, text)
+        return _checked(int(year_text), month_part, day_part, text)
     found = ISO.match(text)
     if found:
         return _checked(int(found[1]), int(found[2]), int(found[3]), text)
