@@ -424,6 +424,10 @@ def _plan_contacts(
 # --- Importing ------------------------------------------------------------------------
 
 
+class _AlreadyImported(Exception):
+    """Another process imported the run while this one waited for the lock."""
+
+
 def start_import(actor: User, run: ImportRun) -> None:
     """Queue the import once the request is stored; without a worker it runs at once."""
     if run.repeat_of_id is not None:
@@ -475,6 +479,8 @@ def execute(run_pk: int, *, resume: bool = False, row_delay: float = 0.0) -> Imp
     try:
         with transaction.atomic():
             _import(run, row_delay)
+    except _AlreadyImported:
+        pass  # the other process has set the outcome; it stays
     except ImportRefused as refusal:
         failed: dict[str, Any] = {"report": refusal.report} if refusal.report else {}
         _set(run, status=Status.FAILED, error=str(refusal), finished_at=timezone.now(), **failed)
@@ -490,7 +496,7 @@ def execute(run_pk: int, *, resume: bool = False, row_delay: float = 0.0) -> Imp
 def _import(run: ImportRun, row_delay: float) -> None:
     locked = ImportRun.objects.select_for_update().get(pk=run.pk)
     if locked.status != Status.RUNNING or locked.rows is None:
-        raise ImportRefused(_("This import has already been dealt with."))
+        raise _AlreadyImported
     earlier = earlier_import(run.office, run.kind, run.source_sha256, exclude=run.pk)
     if earlier is not None:
         raise ImportRefused(_("This file has been imported before; it is not imported again."))
