@@ -278,6 +278,12 @@ def test_windows_1252_and_bom_files_import_the_same_names(world):
         run = upload_and_check(world, csv_file(text, name=name, encoding=encoding))
         assert run.source_format in ("Windows-1252", "UTF-8 (BOM)")
         assert run.rows == [[2, ["Jürgen", "Öztürk", "1975"]]]
+        run = import_now(run)
+        expected = {"created": 1, "duplicates": 0, "probable": 0}
+        if encoding == "utf-8-sig":  # the second file: the same person, a probable duplicate
+            expected = {"created": 1, "duplicates": 0, "probable": 1}
+        assert run.counts == expected
+    assert Client.objects.filter(given_names="Jürgen", family_name="Öztürk").count() == 2
 
 
 def test_a_contact_log_is_imported_with_clients_found_by_number_or_file_number(world):
