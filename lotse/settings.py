@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "lotse.structural",
     "lotse.reports",
     "lotse.api",
+    "lotse.imports",
     "lotse.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -288,6 +289,11 @@ PRIVATE_MEDIA_ROOT = Path(env("LOTSE_PRIVATE_MEDIA_ROOT", str(DATA_DIR / "privat
 MAX_UPLOAD_BYTES = int(env("LOTSE_MAX_UPLOAD_MB", "10")) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Imports of client lists and contact logs (docs/operations.md): the largest file, the
+# most rows, and how long the cells of a file not imported are kept.
+IMPORT_MAX_BYTES = int(env("LOTSE_IMPORT_MAX_MB", "20")) * 1024 * 1024
+IMPORT_MAX_ROWS = int(env("LOTSE_IMPORT_MAX_ROWS", "10000"))
+IMPORT_KEEP_HOURS = int(env("LOTSE_IMPORT_KEEP_HOURS", "24"))
 
 EMAIL_BACKEND = env("LOTSE_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env("LOTSE_EMAIL_HOST", "localhost")

@@ -16,6 +16,7 @@ urlpatterns = [
     path("structural/", include("lotse.structural.urls")),
     path("reports/", include("lotse.reports.urls")),
     path("api/", include("lotse.api.urls")),
+    path("imports/", include("lotse.imports.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin_site.urls),
 ]

@@ -36,6 +36,7 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from lotse.core.models import AuditEvent
+from tests.imports.fixtures import CLIENT_CSV, add_import
 from tests.reports.fixtures import add_report
 from tests.structural.fixtures import add_structural
 from tests.test_url_walk import walkable
@@ -186,6 +187,8 @@ def upload(action):
     if "/allocations/" in action:
         key = "Kennziffer;Name;Schlüsselzahl\n08118001;Asperg;10\n08118003;Besigheim;30\n"
         return SimpleUploadedFile("key.csv", key.encode(), content_type="text/csv")
+    if action.startswith("/imports/"):
+        return SimpleUploadedFile("clients.csv", CLIENT_CSV.encode(), content_type="text/csv")
     services = "organisation;name;service_type\nJobcenter;Eingangszone;Jobcenter\n"
     return SimpleUploadedFile("services.csv", services.encode(), content_type="text/csv")
 
@@ -331,6 +334,7 @@ def hostile(user, action, browser, strategy, tally):
 def test_every_form_survives_hostile_input_and_a_refusal_writes_nothing(world, client_for):
     add_structural(world)
     add_report(world)
+    add_import(world)
     forms = post_forms(world, client_for)
     assert len(forms) > 40, len(forms)
     tally, valid = Tally(), Tally()

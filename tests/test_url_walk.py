@@ -28,6 +28,7 @@ from django.utils.http import urlencode
 from lotse.core.access import has_capability
 from lotse.core.fields import EncryptedTextField
 from lotse.core.models import AuditEvent
+from tests.imports.fixtures import add_import
 from tests.reports.fixtures import add_report
 from tests.structural.fixtures import add_structural
 
@@ -80,6 +81,7 @@ ORGANISATION_KWARGS = PERSONAL_KWARGS | {
     "volunteer_pk",
     "run_pk",  # a report run: its author's only
     "token_pk",  # an API token: its owner's only
+    "import_pk",  # an import of a client list or contact log: the office's
 }
 # Other keyword arguments, with what they mean.
 OTHER_KWARGS = {
@@ -98,10 +100,11 @@ OTHER_KWARGS = {
 
 @pytest.fixture
 def world(world):
-    """The shared world plus a volunteer, a match and a log entry of office A, and a
-    report run of district A's coordinator."""
+    """The shared world plus a volunteer, a match and a log entry of office A, a
+    report run of district A's coordinator and a checked import of office A."""
     add_structural(world)
     add_report(world)
+    add_import(world)
     return world
 
 
@@ -147,6 +150,7 @@ def samples(world):
         "match_pk": world.match_a.pk,
         "run_pk": world.run_a.pk,
         "token_pk": world.token_a.pk,
+        "import_pk": world.import_a.pk,
         "uidb64": "MQ",
         "token": "set-password",
         "app_label": "organisations",

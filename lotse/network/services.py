@@ -21,6 +21,7 @@ from lotse.core.audit import Actor
 from lotse.core.lib.tables import Table
 from lotse.core.models import Term
 from lotse.core.services import audited_save
+from lotse.core.terms import Vocabulary
 from lotse.network.models import Appointment, CalendarFeed, FollowUp, Referral, Service
 from lotse.network.queries import appointments_for
 from lotse.organisations.models import District, Municipality, Office
@@ -100,19 +101,6 @@ class ImportReport:
     errors: list[tuple[int, str]] = field(default_factory=list)
 
 
-class _Vocabulary:
-    """Terms of one vocabulary, found by code or by German or English label."""
-
-    def __init__(self, vocabulary: str) -> None:
-        self.terms: dict[str, Term] = {}
-        for term in Term.objects.filter(vocabulary=vocabulary, is_active=True):
-            for key in (term.code, term.label_de, term.label_en):
-                self.terms[key.casefold()] = term
-
-    def find(self, text: str) -> Term | None:
-        return self.terms.get(text.strip().casefold())
-
-
 def import_services(
     actor: Actor, table: Table, district: District, office: Office | None = None
 ) -> ImportReport:
@@ -130,7 +118,7 @@ def import_services(
         if unknown:
             report.errors.append((1, _("Unknown columns: %s") % ", ".join(sorted(unknown))))
         return report
-    types, topics = _Vocabulary(V.SERVICE_TYPE), _Vocabulary(V.TOPIC)
+    types, topics = Vocabulary(V.SERVICE_TYPE), Vocabulary(V.TOPIC)
     municipalities = {m.ags: m for m in Municipality.objects.filter(district=district)}
     existing = {
         (s.organisation, s.name, s.address): s
