@@ -9,6 +9,7 @@ the same answer replayed for a repeat, so a retried request creates nothing twic
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable
@@ -17,6 +18,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Model, QuerySet
+from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -85,9 +87,20 @@ def _integer(raw: str) -> int | None:
 PARSE: dict[Any, Callable[[str], Any]] = {
     OpenApiTypes.INT: _integer,
     OpenApiTypes.DATE: lambda raw: _safe(parse_date, raw),
-    OpenApiTypes.DATETIME: lambda raw: _safe(parse_datetime, raw),
-    OpenApiTypes.STR: lambda raw: raw if 0 < len(raw) <= 100 else None,
+    OpenApiTypes.DATETIME: lambda raw: _moment(raw),
+    OpenApiTypes.STR: lambda raw: raw if 0 < len(raw) <= 100 and "\x00" not in raw else None,
 }
+
+
+def _moment(raw: str) -> dt.datetime | None:
+    """A point in time between 1900 and 2999, in UTC (a local time if no offset is
+    given); anything else is not a valid filter."""
+    moment: dt.datetime | None = _safe(parse_datetime, raw)
+    if moment is None or not 1900 <= moment.year <= 2999:
+        return None
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment.astimezone(dt.UTC)
 
 
 def _safe(parse: Callable[[str], Any], raw: str) -> Any:
