@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable
+from operator import attrgetter
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -68,6 +69,18 @@ class ApiViewSet(viewsets.GenericViewSet[Any]):
     # Query parameters: name → (type, how it filters the queryset).
     filters: dict[str, tuple[Any, Callable[[QuerySet[Any], Any], QuerySet[Any]]]] = {}
 
+    # The client a listed row shows, if any: a list is a listing of those clients.
+    client_of: Callable[[Any], Client | None] | None = None
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        page = list(self.paginate_queryset(self.filter_queryset(self.get_queryset())) or [])
+        if self.client_of is not None:
+            shown = [client for row in page if (client := self.client_of(row)) is not None]
+            client_services.record_listing(
+                request.user, list(dict.fromkeys(shown)), f"api:{self.basename}"
+            )
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
     def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         for name, (kind, apply) in self.filters.items():
             raw = self.request.query_params.get(name)
@@ -112,10 +125,6 @@ def _safe(parse: Callable[[str], Any], raw: str) -> Any:
 
 def parameters(view: type[ApiViewSet]) -> list[OpenApiParameter]:
     return [OpenApiParameter(name, kind) for name, (kind, _apply) in view.filters.items()]
-
-
-def record_clients(request: Request, clients: list[Client], context: str) -> None:
-    client_services.record_listing(request.user, clients, f"api:{context}")
 
 
 # --- versions and idempotency -------------------------------------------------------
@@ -207,9 +216,10 @@ ERRORS = {
 # --- clients and contacts -----------------------------------------------------------
 
 
-class ClientViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+class ClientViewSet(mixins.RetrieveModelMixin, ApiViewSet):
     scope = "clients"
     lookup_url_kwarg = "client_pk"
+    client_of = staticmethod(lambda client: client)
     capability = PERSONAL
     serializer_class = s.ClientSerializer
     filters = {
@@ -222,11 +232,6 @@ class ClientViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
 
     def get_object(self) -> Client:
         return get_client_for(self.request.user, self.kwargs["client_pk"])
-
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        record_clients(request, list(page or []), "clients")
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         client = self.get_object()
@@ -300,7 +305,7 @@ class ClientViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
         return Response(self.get_serializer(locked).data, headers={"ETag": etag_of(locked)})
 
 
-class ContactViewSet(mixins.ListModelMixin, ApiViewSet):
+class ContactViewSet(ApiViewSet):
     scope = "clients"
     capability = PERSONAL
     serializer_class = s.ContactSerializer
@@ -347,9 +352,10 @@ class ContactViewSet(mixins.ListModelMixin, ApiViewSet):
 # --- cases, referrals, appointments, services, reports -------------------------------
 
 
-class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+class CaseViewSet(mixins.RetrieveModelMixin, ApiViewSet):
     scope = "cases"
     lookup_url_kwarg = "case_pk"
+    client_of = attrgetter("client")
     capability = PERSONAL
     filters = {
         "phase": (OpenApiTypes.STR, lambda q, v: q.filter(phase=v)),
@@ -363,11 +369,6 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
     def get_queryset(self) -> QuerySet[Case]:
         return cases_for(self.request.user).select_related("programme", "closure_reason")
 
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        page = list(self.paginate_queryset(self.filter_queryset(self.get_queryset())) or [])
-        record_clients(request, list({c.client for c in page}), "cases")
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
-
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         case = access.get_or_404(
             self.get_queryset()
@@ -379,8 +380,9 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
         return Response(self.get_serializer(case).data, headers={"ETag": etag_of(case)})
 
 
-class ReferralViewSet(mixins.ListModelMixin, ApiViewSet):
+class ReferralViewSet(ApiViewSet):
     scope = "network"
+    client_of = attrgetter("client")
     capability = PERSONAL
     serializer_class = s.ReferralSerializer
     filters = {
@@ -391,14 +393,10 @@ class ReferralViewSet(mixins.ListModelMixin, ApiViewSet):
     def get_queryset(self) -> QuerySet[Any]:
         return referrals_for(self.request.user).select_related("client")
 
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        page = list(self.paginate_queryset(self.filter_queryset(self.get_queryset())) or [])
-        record_clients(request, list({r.client for r in page}), "referrals")
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
-
-class AppointmentViewSet(mixins.ListModelMixin, ApiViewSet):
+class AppointmentViewSet(ApiViewSet):
     scope = "network"
+    client_of = attrgetter("client")
     capability = PERSONAL
     serializer_class = s.AppointmentSerializer
     filters = {
@@ -409,13 +407,8 @@ class AppointmentViewSet(mixins.ListModelMixin, ApiViewSet):
     def get_queryset(self) -> QuerySet[Any]:
         return appointments_for(self.request.user).select_related("client", "channel")
 
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        page = list(self.paginate_queryset(self.filter_queryset(self.get_queryset())) or [])
-        record_clients(request, list({a.client for a in page if a.client}), "appointments")
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
-
-class ServiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+class ServiceViewSet(mixins.RetrieveModelMixin, ApiViewSet):
     """The service directory: no personal data."""
 
     scope = "network"
@@ -432,7 +425,7 @@ class ServiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSe
         return services.select_related("service_type", "municipality").prefetch_related("topics")
 
 
-class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+class ReportViewSet(mixins.RetrieveModelMixin, ApiViewSet):
     """The user's built reports: aggregates only, small counts withheld as on the page."""
 
     scope = "reports"

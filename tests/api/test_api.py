@@ -114,6 +114,12 @@ def test_reads_are_audited_like_the_pages(world, api_for):
     before = last_sequence()
     assert api.get(f"/api/v1/cases/{world.case_a.pk}/").status_code == 200
     assert events_after(before) == ["clients.client.viewed.api-case"]
+    for listing in ("cases", "referrals", "appointments"):
+        before = last_sequence()
+        rows = api.get(f"/api/v1/{listing}/").json()["results"]
+        event = AuditEvent.objects.get(sequence__gt=before)
+        shown = {row["client"] for row in rows} - {None}
+        assert event.action == "clients.client.listed" and set(event.data["ids"]) == shown
 
 
 def test_a_change_needs_the_version_last_read(world, api_for):
