@@ -56,17 +56,20 @@ class ApiToken(models.Model):
 
 
 class IdempotentRequest(models.Model):
-    """The answer given to a POST with an Idempotency-Key, replayed when the same
-    request comes again. Stored in the transaction of the write it answers, so a
-    request that failed half-way leaves no key behind."""
+    """A POST with an Idempotency-Key and the record it created, so that the same
+    request again is answered with that record instead of a second one. Stored in the
+    transaction of the write, so a request that failed half-way leaves no key behind.
+    It holds no personal data (the answer is read afresh for a repeat), and is deleted
+    after `KEEP_HOURS`."""
+
+    KEEP_HOURS = 24
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="+")
     key = models.CharField(max_length=200)
-    fingerprint = models.CharField(max_length=64)  # SHA-256 of method, path and body
-    status = models.PositiveSmallIntegerField()
-    body = models.JSONField()
-    headers = models.JSONField(default=dict)
-    created_at = models.DateTimeField(auto_now_add=True)
+    # SHA-256 of key, method, path and body: the same request, or another with that key.
+    fingerprint = models.CharField(max_length=64)
+    object_id = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_once")]

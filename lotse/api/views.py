@@ -14,7 +14,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from operator import attrgetter
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -43,11 +43,13 @@ from lotse.clients.models import Client
 from lotse.clients.queries import clients_for, get_client_for
 from lotse.core import access
 from lotse.core.access import Capability
+from lotse.counselling.models import Contact
 from lotse.network.queries import appointments_for, referrals_for, services_for
 from lotse.reports.models import ReportRun
 from lotse.reports.queries import runs_for
 
 PERSONAL = Capability.PERSONAL_DATA
+M = TypeVar("M", bound=Model)
 
 
 class Cursor(pagination.CursorPagination):
@@ -153,42 +155,44 @@ IDEMPOTENCY_KEY = OpenApiParameter(
 )
 
 
-def idempotent(request: Request, create: Callable[[], Response]) -> Response:
-    """Run `create` once per Idempotency-Key of this user; replay its answer after."""
+def idempotent(
+    request: Request,
+    create: Callable[[], M],
+    find: Callable[[int], M],
+    answer: Callable[[M], Response],
+) -> Response:
+    """`create` a record once per Idempotency-Key of this user and `answer` with it; a
+    repeat of the request within a day is answered with the record as it is now
+    (`find`, within the user's reach), with `Idempotent-Replayed: true`."""
     key = request.headers.get("Idempotency-Key", "").strip()
     if not key:
-        return create()
+        return answer(create())
     if len(key) > 200:
         raise exceptions.ValidationError({"Idempotency-Key": [_("At most 200 characters.")]})
     body = json.dumps(request.data, sort_keys=True, default=str)
-    fingerprint = hashlib.sha256(f"{request.method} {request.path}\n{body}".encode()).hexdigest()
+    fingerprint = hashlib.sha256(f"{key}\n{request.method} {request.path}\n{body}".encode())
     user = access.acting_user(request)
+    since = timezone.now() - dt.timedelta(hours=IdempotentRequest.KEEP_HOURS)
     for _attempt in range(2):
-        stored = IdempotentRequest.objects.filter(user=user, key=key).first()
-        if stored is not None:
-            if stored.fingerprint != fingerprint:
+        stored = IdempotentRequest.objects.filter(user=user, key=key, created_at__gte=since)
+        earlier = stored.first()
+        if earlier is not None:
+            if earlier.fingerprint != fingerprint.hexdigest():
                 return Response(
                     {"detail": _("This Idempotency-Key was used for a different request.")},
                     status=status.HTTP_422_UNPROCESSABLE_ENTITY,
                 )
-            return Response(
-                stored.body,
-                status=stored.status,
-                headers={**stored.headers, "Idempotent-Replayed": "true"},
-            )
+            response = answer(find(earlier.object_id))
+            response["Idempotent-Replayed"] = "true"
+            return response
         try:
             with transaction.atomic():
-                response = create()
-                if response.status_code < 300:
-                    IdempotentRequest.objects.create(
-                        user=user,
-                        key=key,
-                        fingerprint=fingerprint,
-                        status=response.status_code,
-                        body=response.data,
-                        headers={k: v for k, v in response.items() if k in ("ETag", "Location")},
-                    )
-                return response
+                IdempotentRequest.objects.filter(created_at__lt=since).delete()
+                record = create()
+                IdempotentRequest.objects.create(
+                    user=user, key=key, fingerprint=fingerprint.hexdigest(), object_id=record.pk
+                )
+            return answer(record)
         except IntegrityError:
             continue  # the same key was stored meanwhile by a concurrent request: replay it
     raise exceptions.APIException(_("The request could not be completed; please retry."))
@@ -243,9 +247,18 @@ class ClientViewSet(mixins.RetrieveModelMixin, ApiViewSet):
 
     @extend_schema(parameters=[IDEMPOTENCY_KEY], responses={201: s.ClientSerializer, **ERRORS})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return idempotent(request, lambda: self._create(request))
+        return idempotent(
+            request,
+            lambda: self._create(request),
+            lambda pk: get_client_for(request.user, pk),
+            lambda client: Response(
+                self.get_serializer(client).data,
+                status=status.HTTP_201_CREATED,
+                headers={"ETag": etag_of(client), "Location": f"{request.path}{client.pk}/"},
+            ),
+        )
 
-    def _create(self, request: Request) -> Response:
+    def _create(self, request: Request) -> Client:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         offices = access.offices_for(request.user, PERSONAL)
@@ -263,11 +276,7 @@ class ClientViewSet(mixins.RetrieveModelMixin, ApiViewSet):
             client_services.save_client(request.user, client)
         except ValidationError as error:
             raise as_api_error(error) from None
-        return Response(
-            self.get_serializer(client).data,
-            status=status.HTTP_201_CREATED,
-            headers={"ETag": etag_of(client), "Location": f"{request.path}{client.pk}/"},
-        )
+        return client
 
     @extend_schema(
         parameters=[IF_MATCH],
@@ -329,11 +338,16 @@ class ContactViewSet(ApiViewSet):
 
     @extend_schema(parameters=[IDEMPOTENCY_KEY], responses={201: s.ContactSerializer, **ERRORS})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return idempotent(request, lambda: self._create(request))
+        return idempotent(
+            request,
+            lambda: self._create(request),
+            lambda pk: access.get_or_404(self.get_queryset(), pk=pk),
+            lambda contact: Response(
+                self.get_serializer(contact).data, status=status.HTTP_201_CREATED
+            ),
+        )
 
-    def _create(self, request: Request) -> Response:
-        from lotse.counselling.models import Contact
-
+    def _create(self, request: Request) -> Contact:
         client = self.client()
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -346,7 +360,7 @@ class ContactViewSet(ApiViewSet):
             client_services.log_contact(request.user, contact, topics)
         except ValidationError as error:
             raise as_api_error(error) from None
-        return Response(self.get_serializer(contact).data, status=status.HTTP_201_CREATED)
+        return contact
 
 
 # --- cases, referrals, appointments, services, reports -------------------------------

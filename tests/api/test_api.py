@@ -7,13 +7,15 @@ import datetime as dt
 import json
 
 import pytest
+from django.forms.models import model_to_dict
 from django.test import Client as HttpClient
 from django.utils import timezone
 
-from lotse.api.models import ApiToken
+from lotse.api.models import ApiToken, IdempotentRequest
 from lotse.clients.models import Client as Person
 from lotse.core.models import AuditEvent
 from tests.api.conftest import token_for
+from tests.conftest import clock_at
 
 pytestmark = pytest.mark.django_db
 
@@ -171,6 +173,21 @@ def test_a_retried_post_creates_nothing_twice(world, api_for):
         "/api/v1/clients/", client_body(birth_year=1990), content_type=JSON, headers=key
     )
     assert other.status_code == 422 and Person.objects.count() == before + 1
+
+
+def test_a_key_keeps_no_personal_data_and_only_for_a_day(world, api_for):
+    api = api_for(world.counsellor_a)
+    key = {"Idempotency-Key": "k-day"}
+    first = api.post("/api/v1/clients/", client_body(), content_type=JSON, headers=key)
+    assert first.status_code == 201
+    stored = IdempotentRequest.objects.get(key="k-day")
+    assert "Haddad" not in json.dumps(model_to_dict(stored))
+    later = timezone.now() + dt.timedelta(hours=IdempotentRequest.KEEP_HOURS, minutes=1)
+    with clock_at(later):
+        other = {"Idempotency-Key": "k-next"}
+        answer = api.post("/api/v1/clients/", client_body(), content_type=JSON, headers=other)
+        assert answer.status_code == 201
+    assert list(IdempotentRequest.objects.values_list("key", flat=True)) == ["k-next"]
 
 
 def test_a_refused_post_stores_no_key(world, api_for):
