@@ -14,6 +14,7 @@ from lotse.clients.services import record_listing
 from lotse.core import access, audit
 from lotse.core.access import Capability
 from lotse.core.forms import apply_error
+from lotse.core.http import progress_or_refresh
 from lotse.imports import queries, services
 from lotse.imports.fields import FIELDS
 from lotse.imports.forms import MappingForm, UploadForm
@@ -99,8 +100,8 @@ def run(request: HttpRequest, import_pk: int) -> HttpResponse:
     found = queries.get_run_for(request.user, import_pk)
     busy = found.status in (ImportRun.Status.QUEUED, ImportRun.Status.RUNNING)
     context: dict[str, Any] = {"run": found, "progress": services.read_progress(found)}
-    if request.headers.get("HX-Request") and busy:
-        return render(request, "imports/_progress.html", context)
+    if request.headers.get("HX-Request"):
+        return progress_or_refresh(request, "imports/_progress.html", context, busy)
     candidates = queries.candidates(request.user, found)
     context["rows"] = _report_rows(found, candidates)
     context["counts"] = (found.report or {}).get("counts", {})

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from lotse.core import access
 from lotse.core.access import Capability
+from lotse.core.http import progress_or_refresh
 from lotse.core.lib import charts
 from lotse.reports import exports, quality, queries, services
 from lotse.reports.forms import QualityForm, ReportForm
@@ -54,9 +55,12 @@ def run(request: HttpRequest, run_pk: int) -> HttpResponse:
     if found.result:
         context["report"] = Report.from_dict(found.result)
         context["sections"] = _displayed(context["report"].sections, f"run{found.pk}")
-    partial = request.headers.get("HX-Request") and not found.result
-    template = "reports/_progress.html" if partial else "reports/run.html"
-    return render(request, template, context)
+    if request.headers.get("HX-Request"):
+        # The progress bar polls: while the run is busy it gets itself again, after
+        # that the whole page is reloaded to show the report or the failure.
+        busy = found.status in (ReportRun.Status.QUEUED, ReportRun.Status.RUNNING)
+        return progress_or_refresh(request, "reports/_progress.html", context, busy)
+    return render(request, "reports/run.html", context)
 
 
 def _built_run(request: HttpRequest, run_pk: int) -> tuple[ReportRun, dict[str, Any]]:
