@@ -1,0 +1,337 @@
+"""Synthetic data at the scale of a state (`manage.py generate_scale`), for benchmarks.
+
+A state's worth of districts, providers, offices and counsellors, then clients with
+their name keys, contacts with topics, and cases with goals, in proportions from the
+brief: about ten contacts per client and a case for one client in five. Names and
+nationalities follow the demo's origins. Rows go in by bulk loading, not through the
+services row by row: PostgreSQL's COPY, on SQLite batched inserts. Nothing of it is
+audited (no person did it) and every login's password is the demo's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import Any
+
+from django.contrib.auth.hashers import make_password
+from django.core.management.color import no_style
+from django.db import connection, models, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from lotse.accounts.models import User
+from lotse.cases.models import Case, Goal, Phase
+from lotse.clients.lib.names import keys, normalise
+from lotse.clients.models import Client, ClientNameKey, Sex
+from lotse.core.models import Term
+from lotse.counselling.models import Contact
+from lotse.demo.clients import ORIGINS, VARIANTS
+from lotse.demo.data import PASSWORD
+from lotse.organisations.models import (
+    District,
+    Membership,
+    Municipality,
+    Office,
+    Programme,
+    Provider,
+    Role,
+    State,
+)
+
+BATCH = 5_000
+# Synthetic district keys: Baden-Württemberg's state key with numbers no district has.
+FIRST_DISTRICT = 900
+
+
+@dataclass
+class Scale:
+    """How much to make. The defaults around `clients` are the brief's: a million
+    clients come with ten million contacts, 200,000 cases, 1,000 counsellors in 300
+    offices across 44 districts."""
+
+    clients: int
+    contacts_per_client: int = 10
+    case_share: float = 0.2
+
+    @property
+    def counsellors(self) -> int:
+        return max(4, round(self.clients / 1_000))
+
+    @property
+    def offices(self) -> int:
+        return max(2, round(self.counsellors * 0.3))
+
+    @property
+    def districts(self) -> int:
+        return min(44, max(1, self.offices // 7))
+
+
+@dataclass
+class Report:
+    rows: dict[str, int] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def generate(scale: Scale, seed: int = 1) -> Report:
+    rng = random.Random(seed)
+    report = Report()
+    with transaction.atomic():
+        offices, staff = _organisations(scale, rng, report)
+        client_ids = _clients(scale, rng, offices, report)
+        _contacts(scale, rng, client_ids, staff, report)
+        _cases(scale, rng, client_ids, staff, report)
+    return report
+
+
+# --- bulk loading --------------------------------------------------------------------
+
+
+def bulk_load(model: type[models.Model], objects: Iterable[models.Model]) -> int:
+    """Insert `objects` (ids given here, after the highest one stored) in batches;
+    returns how many. Field values are prepared as the ORM would (defaults, automatic
+    timestamps, JSON, encrypted text)."""
+    fields = list(model._meta.concrete_fields)
+    columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
+    table = connection.ops.quote_name(model._meta.db_table)
+    next_id = (model._base_manager.aggregate(top=Max("pk"))["top"] or 0) + 1
+    count = 0
+    rows = iter(objects)
+    while batch := list(islice(rows, BATCH)):
+        values = []
+        for obj in batch:
+            obj.pk = next_id + count
+            count += 1
+            values.append([f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields])
+        _insert(table, columns, len(fields), values)
+    if count and connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for sql in connection.ops.sequence_reset_sql(no_style(), [model]):
+                cursor.execute(sql)
+    return count
+
+
+def _insert(table: str, columns: str, width: int, values: list[list[Any]]) -> None:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in values:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * width)
+            # Table and column names come from the models, never from input.
+            insert = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608
+            cursor.executemany(insert, values)
+
+
+def _timed(report: Report, name: str, load: Callable[[], int]) -> None:
+    began = time.perf_counter()
+    report.rows[name] = load()
+    report.seconds[name] = round(time.perf_counter() - began, 2)
+
+
+# --- the parts -----------------------------------------------------------------------
+
+
+def _organisations(
+    scale: Scale, rng: random.Random, report: Report
+) -> tuple[list[Office], dict[int, list[int]]]:
+    """Districts, one provider for about ten offices, offices running bw-im and mbe,
+    and counsellors (a team lead first in every office)."""
+    began = time.perf_counter()
+    state = State.objects.get(code="08")
+    programmes = list(Programme.objects.filter(key__in=["bw-im", "mbe"]))
+    start = (
+        FIRST_DISTRICT
+        + District.objects.filter(key__startswith="08", name__startswith="Synthetischer").count()
+    )
+    districts = [
+        District.objects.create(
+            state=state,
+            key=f"08{start + n:03d}",
+            name=f"Synthetischer Kreis {start + n}",
+            kind=District.Kind.RURAL,
+        )
+        for n in range(scale.districts)
+    ]
+    providers: list[Provider] = []
+    offices: list[Office] = []
+    for n in range(scale.offices):
+        district = districts[n % len(districts)]
+        if n % 10 == 0:
+            providers.append(
+                Provider.objects.create(
+                    name=f"Synthetischer Träger {district.key}-{n}", kind=Provider.Kind.WELFARE
+                )
+            )
+        office = Office.objects.create(
+            provider=providers[-1], name=f"Beratungsstelle {district.key}-{n}", district=district
+        )
+        office.municipalities.add(
+            Municipality.objects.create(
+                district=district, ags=f"{district.key}{n:03d}", name=f"Gemeinde {district.key}-{n}"
+            )
+        )
+        office.programmes.set(programmes)
+        offices.append(office)
+    password = make_password(PASSWORD)
+    users = [
+        User(
+            username=f"scale{n}",
+            first_name="Berater:in",
+            last_name=str(n),
+            password=password,
+        )
+        for n in range(scale.counsellors)
+    ]
+    User.objects.bulk_create(users, batch_size=BATCH)
+    users = list(User.objects.filter(username__startswith="scale").order_by("pk"))
+    staff: dict[int, list[int]] = {}
+    memberships = []
+    for n, user in enumerate(users):
+        office = offices[n % len(offices)]
+        first = office.pk not in staff
+        staff.setdefault(office.pk, []).append(user.pk)
+        role = Role.TEAM_LEAD if first else Role.COUNSELLOR
+        memberships.append(Membership(user=user, role=role, office=office))
+    Membership.objects.bulk_create(memberships, batch_size=BATCH)
+    report.rows["offices"], report.rows["counsellors"] = len(offices), len(users)
+    report.seconds["organisations"] = round(time.perf_counter() - began, 2)
+    return offices, staff
+
+
+def _clients(
+    scale: Scale, rng: random.Random, offices: list[Office], report: Report
+) -> list[tuple[int, int]]:
+    """(client id, office id) of every client made."""
+    today = timezone.localdate()
+    weights = [o.weight for o in ORIGINS]
+    made: list[tuple[int, int]] = []
+    names: list[tuple[int, list[str]]] = []
+    start = (Client._base_manager.aggregate(top=Max("pk"))["top"] or 0) + 1
+
+    def clients() -> Iterator[Client]:
+        for n in range(scale.clients):
+            office = offices[n % len(offices)]
+            origin = rng.choices(ORIGINS, weights)[0]
+            female = rng.random() < 0.45
+            given = rng.choice(origin.female if female else origin.male)
+            family = rng.choice(origin.family)
+            spellings = " ".join(VARIANTS.get(w, w) for w in (given, family))
+            other = spellings if spellings != f"{given} {family}" else ""
+            client = Client(
+                office=office,
+                given_names=given,
+                family_name=family,
+                other_spellings=other,
+                birth_year=today.year - rng.randint(18, 70),
+                birth_month=rng.randint(1, 12),
+                birth_day=rng.randint(1, 28),
+                sex=Sex.FEMALE if female else Sex.MALE,
+                nationalities=[origin.country],
+                entry_date=today - dt.timedelta(days=rng.randint(30, 10 * 365)),
+            )
+            matching = client.names_for_matching
+            client.search_name = " ".join(normalise(name) for name in matching)[:1000]
+            made.append((start + n, office.pk))
+            names.append((start + n, matching))
+            yield client
+
+    _timed(report, "clients", lambda: bulk_load(Client, clients()))
+
+    def name_keys() -> Iterator[ClientNameKey]:
+        for client_id, matching in names:
+            for key in set().union(*(keys(name) for name in matching)):
+                yield ClientNameKey(client_id=client_id, key=key[:40])
+
+    _timed(report, "client name keys", lambda: bulk_load(ClientNameKey, name_keys()))
+    return made
+
+
+def _terms(vocabulary: str) -> list[int]:
+    return list(
+        Term.objects.filter(vocabulary=vocabulary, is_active=True).values_list("pk", flat=True)
+    )
+
+
+def _contacts(
+    scale: Scale,
+    rng: random.Random,
+    clients: list[tuple[int, int]],
+    staff: dict[int, list[int]],
+    report: Report,
+) -> None:
+    today = timezone.localdate()
+    kinds, channels, topics = _terms("contact_kind"), _terms("channel"), _terms("topic")
+    start = (Contact._base_manager.aggregate(top=Max("pk"))["top"] or 0) + 1
+    topic_of: list[int] = []
+
+    def contacts() -> Iterator[Contact]:
+        for client_id, office_id in clients:
+            for _n in range(max(1, round(rng.gauss(scale.contacts_per_client, 3)))):
+                topic_of.append(rng.choice(topics))
+                yield Contact(
+                    office_id=office_id,
+                    client_id=client_id,
+                    counsellor_id=rng.choice(staff[office_id]),
+                    kind_id=rng.choice(kinds),
+                    date=today - dt.timedelta(days=rng.randint(0, 3 * 365)),
+                    duration_minutes=rng.choice((15, 30, 45, 60, 90)),
+                    channel_id=rng.choice(channels),
+                )
+
+    _timed(report, "contacts", lambda: bulk_load(Contact, contacts()))
+    through = Contact.topics.through
+    rows = (through(contact_id=start + n, term_id=t) for n, t in enumerate(topic_of))
+    _timed(report, "contact topics", lambda: bulk_load(through, rows))
+
+
+def _cases(
+    scale: Scale,
+    rng: random.Random,
+    clients: list[tuple[int, int]],
+    staff: dict[int, list[int]],
+    report: Report,
+) -> None:
+    today = timezone.localdate()
+    programmes = list(Programme.objects.filter(key__in=["bw-im", "mbe"]))
+    fields = _terms("field_of_action")
+    chosen = rng.sample(clients, round(len(clients) * scale.case_share))
+    start = (Case._base_manager.aggregate(top=Max("pk"))["top"] or 0) + 1
+    opened: list[dt.date] = []
+
+    def cases() -> Iterator[Case]:
+        for client_id, office_id in chosen:
+            on = today - dt.timedelta(days=rng.randint(0, 3 * 365))
+            opened.append(on)
+            closed = on + dt.timedelta(days=rng.randint(60, 700))
+            programme = rng.choice(programmes)
+            yield Case(
+                client_id=client_id,
+                programme=programme,
+                office_id=office_id,
+                counsellor_id=rng.choice(staff[office_id]),
+                phase=Phase.CLOSED if closed < today else Phase.IMPLEMENTATION,
+                opened_on=on,
+                eligibility="eligible",
+                closed_on=closed if closed < today else None,
+            )
+
+    _timed(report, "cases", lambda: bulk_load(Case, cases()))
+
+    def goals() -> Iterator[Goal]:
+        for n, on in enumerate(opened):
+            for _g in range(rng.randint(1, 3)):
+                yield Goal(
+                    case_id=start + n,
+                    field_of_action_id=rng.choice(fields),
+                    what="Ziel",
+                    indicator="Nachweis",
+                    due_on=on + dt.timedelta(days=rng.randint(90, 540)),
+                )
+
+    _timed(report, "goals", lambda: bulk_load(Goal, goals()))

@@ -1,0 +1,58 @@
+"""The synthetic data of `manage.py generate_scale`, at a small scale: the proportions
+asked for, and records the application can work with (search, the client file, a
+report) through the same access rules as any other."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from lotse.cases.models import Case, Goal
+from lotse.clients import queries
+from lotse.clients.models import Client, ClientNameKey
+from lotse.counselling.models import Contact
+from lotse.demo.scale import Scale, generate
+from lotse.organisations.models import Membership, Office, Role
+from lotse.reports import services as reports
+from lotse.reports.models import ReportTemplate
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_proportions_of_the_brief_and_records_the_application_reads(client_for):
+    report = generate(Scale(clients=300), seed=7)
+    assert report.rows["clients"] == Client.objects.count() == 300
+    assert Contact.objects.count() == report.rows["contacts"]
+    assert 2_400 < report.rows["contacts"] < 3_600  # about ten a client
+    assert Case.objects.count() == 60 and Goal.objects.filter(case__isnull=False).count() >= 60
+    assert ClientNameKey.objects.values("client").distinct().count() == 300
+    assert report.rows["counsellors"] == 4 and report.rows["offices"] == 2
+    # A counsellor of a generated office finds a client by another spelling, and opens
+    # the file; an office they do not belong to stays closed.
+    lead = Membership.objects.filter(role=Role.TEAM_LEAD).select_related("user").first()
+    mine = Client.objects.filter(office=lead.office).exclude(other_spellings="").first()
+    hits = queries.search(lead.user, mine.other_spellings)
+    assert mine.pk in {hit.client.pk for hit in hits}
+    browser = client_for(lead.user)
+    assert browser.get(f"/clients/{mine.pk}/").status_code == 200
+    other = Client.objects.exclude(office=lead.office).first()
+    assert browser.get(f"/clients/{other.pk}/").status_code == 404
+    # The bw-im report of a generated office counts the people it counselled.
+    template = ReportTemplate.objects.get(programme__key="bw-im")
+    today = timezone.localdate()
+    offices = Office.objects.filter(memberships=lead)
+    since = today - dt.timedelta(days=365)
+    built = reports.build(template, offices, since, today, scope="office", threshold=1)
+    persons = next(section for section in built.sections if section.code == "persons")
+    counted = Client.objects.filter(office=lead.office, contacts__date__gte=since).distinct()
+    assert persons.rows[0][1] == counted.count() > 0
+
+
+def test_the_command_says_what_it_made():
+    out = io.StringIO()
+    call_command("generate_scale", "--clients", "40", "--contacts-per-client", "2", stdout=out)
+    assert "clients" in out.getvalue() and Client.objects.count() == 40
