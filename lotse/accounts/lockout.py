@@ -56,38 +56,35 @@ def _recent(username: str, now: dt.datetime) -> list[tuple[str, dt.datetime]]:
     )
 
 
+def _state(username: str) -> tuple[dt.datetime | None, int]:
+    """Until when the username is locked (or None), and its wrong passwords or codes
+    since the last success or lock within the period."""
+    failures = 0
+    for action, occurred_at in _recent(username, timezone.now()):
+        if action == LOCKED:
+            return occurred_at + _period(), failures
+        if action in SUCCEEDED:
+            return None, failures
+        failures += 1
+    return None, failures
+
+
 def locked_until(username: str) -> dt.datetime | None:
     """Until when the username is locked, or None."""
-    now = timezone.now()
-    for action, occurred_at in _recent(username, now):
-        if action == LOCKED:
-            return occurred_at + _period()
-        if action in SUCCEEDED:
-            return None
-    return None
-
-
-def _failures(username: str) -> int:
-    """Wrong passwords since the last success or lock within the period."""
-    count = 0
-    for action, _occurred_at in _recent(username, timezone.now()):
-        if action not in FAILED:
-            break
-        count += 1
-    return count
+    return _state(username)[0]
 
 
 def record_failure(actor: audit.Actor, action: str, username: str) -> dt.datetime | None:
     """Record a wrong password (`action`), or a refused attempt while the username is
     locked; lock the username when this failure reaches the limit. Returns until when
     the username is locked, or None."""
-    until = locked_until(username)
+    until, failures = _state(username)
     if until is not None:
         attempt = action.removesuffix("_failed")
         audit.record(actor, f"{attempt}_refused", data={"username": username})
         return until
     audit.record(actor, action, data={"username": username})
-    if _failures(username) < settings.LOCKOUT_FAILURES:
+    if failures + 1 < settings.LOCKOUT_FAILURES:  # this failure counted too
         return None
     until = timezone.now() + _period()
     audit.record(None, LOCKED, data={"username": username, "until": until})

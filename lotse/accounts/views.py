@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -59,7 +59,7 @@ def confirm_password(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         access.note_confirmation(request)
         audit.record(user, "accounts.confirmed", user)
-        return HttpResponseRedirect(target) if target else redirect(settings.LOGIN_REDIRECT_URL)
+        return _onwards(target)
     context = {"form": form, "next": target, "confirm_minutes": settings.CONFIRM_MINUTES}
     return render(request, "registration/confirm_password.html", context)
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from functools import cached_property
 from operator import attrgetter
 from typing import Any, TypeVar
 
@@ -76,12 +77,16 @@ class ApiViewSet(viewsets.GenericViewSet[Any]):
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         page = list(self.paginate_queryset(self.filter_queryset(self.get_queryset())) or [])
+        self.record_reading(page)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def record_reading(self, page: Sequence[Any]) -> None:
+        """A list is a listing of the clients its rows show."""
         if self.client_of is not None:
             shown = [client for row in page if (client := self.client_of(row)) is not None]
             client_services.record_listing(
-                request.user, list(dict.fromkeys(shown)), f"api:{self.basename}"
+                self.request.user, list(dict.fromkeys(shown)), f"api:{self.basename}"
             )
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         for name, (kind, apply) in self.filters.items():
@@ -209,14 +214,6 @@ def as_api_error(error: ValidationError) -> exceptions.ValidationError:
     return exceptions.ValidationError({"non_field_errors": error.messages})
 
 
-ERRORS = {
-    400: OpenApiResponse(description="The input is not valid; the answer says why, per field."),
-    401: OpenApiResponse(description="No valid token."),
-    403: OpenApiResponse(description="The token lacks the scope."),
-    404: OpenApiResponse(description="Not found, or not within the user's reach."),
-}
-
-
 # --- clients and contacts -----------------------------------------------------------
 
 
@@ -245,7 +242,7 @@ class ClientViewSet(mixins.RetrieveModelMixin, ApiViewSet):
         client_services.record_access(request.user, client, "api")
         return Response(self.get_serializer(client).data, headers={"ETag": tag})
 
-    @extend_schema(parameters=[IDEMPOTENCY_KEY], responses={201: s.ClientSerializer, **ERRORS})
+    @extend_schema(parameters=[IDEMPOTENCY_KEY], responses={201: s.ClientSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return idempotent(
             request,
@@ -284,7 +281,6 @@ class ClientViewSet(mixins.RetrieveModelMixin, ApiViewSet):
             200: s.ClientSerializer,
             412: OpenApiResponse(description="The record changed since it was read."),
             428: OpenApiResponse(description="If-Match is missing."),
-            **ERRORS,
         },
     )
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -323,20 +319,19 @@ class ContactViewSet(ApiViewSet):
         "until": (OpenApiTypes.DATE, lambda q, v: q.filter(date__lte=v)),
     }
 
+    @cached_property
     def client(self) -> Client:
+        """The client of the URL, looked up once per request."""
         return get_client_for(self.request.user, self.kwargs["client_pk"])
 
     def get_queryset(self) -> QuerySet[Any]:
-        return self.client().contacts.select_related("kind", "channel", "interpreting")
+        return self.client.contacts.select_related("kind", "channel", "interpreting")
 
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        client = self.client()
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        client_services.record_access(request.user, client, "api-contacts")
-        data = self.get_serializer(page, many=True).data
-        return self.get_paginated_response(data)
+    def record_reading(self, page: Sequence[Any]) -> None:
+        """The contacts of one client are a read of the file."""
+        client_services.record_access(self.request.user, self.client, "api-contacts")
 
-    @extend_schema(parameters=[IDEMPOTENCY_KEY], responses={201: s.ContactSerializer, **ERRORS})
+    @extend_schema(parameters=[IDEMPOTENCY_KEY], responses={201: s.ContactSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return idempotent(
             request,
@@ -348,7 +343,7 @@ class ContactViewSet(ApiViewSet):
         )
 
     def _create(self, request: Request) -> Contact:
-        client = self.client()
+        client = self.client
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)

@@ -25,6 +25,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from lotse.clients.lib import codes
+from lotse.clients.lib.names import keys, normalise
 from lotse.core.fields import EncryptedTextField
 from lotse.core.models import Term
 from lotse.organisations.models import Municipality, Office
@@ -161,6 +162,16 @@ class Client(PersonalRecord, models.Model):
         if self.name_original_script:
             names.append(self.name_original_script)
         return names
+
+    @property
+    def search_text(self) -> str:
+        """All its names normalised, as the search compares them (`search_name`)."""
+        return " ".join(normalise(name) for name in self.names_for_matching)[:1000]
+
+    @property
+    def blocking_keys(self) -> set[str]:
+        """The keys of all its names that search and duplicates look up first, as stored."""
+        return {key[:40] for name in self.names_for_matching for key in keys(name)}
 
     @property
     def birth_date_display(self) -> str:

@@ -15,7 +15,6 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lotse.clients.lib.names import keys, normalise
 from lotse.clients.models import (
     AsylumDecision,
     Client,
@@ -44,12 +43,12 @@ ALLOWED_DOCUMENTS = {
 
 def _index_names(client: Client) -> None:
     """Refresh the normalised name and blocking keys that search and duplicates use."""
-    names = client.names_for_matching
-    client.search_name = " ".join(normalise(name) for name in names)[:1000]
+    client.search_name = client.search_text
     Client.objects.filter(pk=client.pk).update(search_name=client.search_name)
     ClientNameKey.objects.filter(client=client).delete()
-    all_keys = set().union(*(keys(name) for name in names))
-    ClientNameKey.objects.bulk_create(ClientNameKey(client=client, key=k[:40]) for k in all_keys)
+    ClientNameKey.objects.bulk_create(
+        ClientNameKey(client=client, key=k) for k in client.blocking_keys
+    )
 
 
 def save_client(

@@ -26,7 +26,6 @@ from django.utils import timezone
 
 from lotse.accounts.models import User
 from lotse.cases.models import Case, Goal, Phase
-from lotse.clients.lib.names import keys, normalise
 from lotse.clients.models import Client, ClientNameKey, Sex
 from lotse.core.models import Term
 from lotse.counselling.models import Contact
@@ -98,13 +97,13 @@ def bulk_load(model: type[models.Model], objects: Iterable[models.Model]) -> int
     fields = list(model._meta.concrete_fields)
     columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
     table = connection.ops.quote_name(model._meta.db_table)
-    next_id = (model._base_manager.aggregate(top=Max("pk"))["top"] or 0) + 1
+    first = next_id(model)
     count = 0
     rows = iter(objects)
     while batch := list(islice(rows, BATCH)):
         values = []
         for obj in batch:
-            obj.pk = next_id + count
+            obj.pk = first + count
             count += 1
             values.append([f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields])
         _insert(table, columns, len(fields), values)
@@ -113,6 +112,11 @@ def bulk_load(model: type[models.Model], objects: Iterable[models.Model]) -> int
             for sql in connection.ops.sequence_reset_sql(no_style(), [model]):
                 cursor.execute(sql)
     return count
+
+
+def next_id(model: type[models.Model]) -> int:
+    """The id that `bulk_load` gives the first of the rows it loads next."""
+    return int(model._base_manager.aggregate(top=Max("pk"))["top"] or 0) + 1
 
 
 def _insert(table: str, columns: str, width: int, values: list[list[Any]]) -> None:
@@ -211,8 +215,8 @@ def _clients(
     today = timezone.localdate()
     weights = [o.weight for o in ORIGINS]
     made: list[tuple[int, int]] = []
-    names: list[tuple[int, list[str]]] = []
-    start = (Client._base_manager.aggregate(top=Max("pk"))["top"] or 0) + 1
+    blocking: list[tuple[int, set[str]]] = []
+    start = next_id(Client)
 
     def clients() -> Iterator[Client]:
         for n in range(scale.clients):
@@ -235,18 +239,17 @@ def _clients(
                 nationalities=[origin.country],
                 entry_date=today - dt.timedelta(days=rng.randint(30, 10 * 365)),
             )
-            matching = client.names_for_matching
-            client.search_name = " ".join(normalise(name) for name in matching)[:1000]
+            client.search_name = client.search_text
             made.append((start + n, office.pk))
-            names.append((start + n, matching))
+            blocking.append((start + n, client.blocking_keys))
             yield client
 
     _timed(report, "clients", lambda: bulk_load(Client, clients()))
 
     def name_keys() -> Iterator[ClientNameKey]:
-        for client_id, matching in names:
-            for key in set().union(*(keys(name) for name in matching)):
-                yield ClientNameKey(client_id=client_id, key=key[:40])
+        for client_id, client_keys in blocking:
+            for key in client_keys:
+                yield ClientNameKey(client_id=client_id, key=key)
 
     _timed(report, "client name keys", lambda: bulk_load(ClientNameKey, name_keys()))
     return made
@@ -267,7 +270,7 @@ def _contacts(
 ) -> None:
     today = timezone.localdate()
     kinds, channels, topics = _terms("contact_kind"), _terms("channel"), _terms("topic")
-    start = (Contact._base_manager.aggregate(top=Max("pk"))["top"] or 0) + 1
+    start = next_id(Contact)
     topic_of: list[int] = []
 
     def contacts() -> Iterator[Contact]:
@@ -301,7 +304,7 @@ def _cases(
     programmes = list(Programme.objects.filter(key__in=["bw-im", "mbe"]))
     fields = _terms("field_of_action")
     chosen = rng.sample(clients, round(len(clients) * scale.case_share))
-    start = (Case._base_manager.aggregate(top=Max("pk"))["top"] or 0) + 1
+    start = next_id(Case)
     opened: list[dt.date] = []
 
     def cases() -> Iterator[Case]:

@@ -88,6 +88,20 @@ class ImportRun(models.Model):
         return self.created_at + dt.timedelta(hours=settings.IMPORT_KEEP_HOURS)
 
     @property
+    def is_busy(self) -> bool:
+        """Queued or being imported: the page shows its progress."""
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def can_map(self) -> bool:
+        """Its columns may still be assigned and its rows checked."""
+        return self.rows is not None and self.status in (
+            self.Status.UPLOADED,
+            self.Status.CHECKED,
+            self.Status.FAILED,
+        )
+
+    @property
     def can_import(self) -> bool:
         counts = (self.report or {}).get("counts", {})
         return (

@@ -106,7 +106,7 @@ def earlier_import(office: Office, kind: str, sha: str, exclude: int | None = No
 
 def check(actor: User, run: ImportRun, mapping: dict[str, str]) -> ImportRun:
     """The dry run: what importing would do with every row. Stores only the report."""
-    if run.rows is None or run.status not in (Status.UPLOADED, Status.CHECKED, Status.FAILED):
+    if not run.can_map:
         raise ValidationError(_("This import can no longer be changed."))
     run.mapping = mapping
     run.report = plan(actor, run).report()

@@ -52,11 +52,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @access.requires(PERSONAL)
 def mapping(request: HttpRequest, import_pk: int) -> HttpResponse:
     run = queries.get_run_for(request.user, import_pk)
-    if run.rows is None or run.status not in (
-        ImportRun.Status.UPLOADED,
-        ImportRun.Status.CHECKED,
-        ImportRun.Status.FAILED,
-    ):
+    if not run.can_map:
         return redirect("imports:run", import_pk=run.pk)
     form = MappingForm(request.POST or None, run=run)
     if request.method == "POST" and form.is_valid():
@@ -98,10 +94,9 @@ def _report_rows(run: ImportRun, candidates: dict[int, Any]) -> list[dict[str, A
 @access.requires(PERSONAL)
 def run(request: HttpRequest, import_pk: int) -> HttpResponse:
     found = queries.get_run_for(request.user, import_pk)
-    busy = found.status in (ImportRun.Status.QUEUED, ImportRun.Status.RUNNING)
     context: dict[str, Any] = {"run": found, "progress": services.read_progress(found)}
     if request.headers.get("HX-Request"):
-        return progress_or_refresh(request, "imports/_progress.html", context, busy)
+        return progress_or_refresh(request, "imports/_progress.html", context, found.is_busy)
     candidates = queries.candidates(request.user, found)
     context["rows"] = _report_rows(found, candidates)
     context["counts"] = (found.report or {}).get("counts", {})

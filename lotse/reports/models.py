@@ -98,3 +98,8 @@ class ReportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.template} – {self.unit_label}, {self.start:%d.%m.%Y}–{self.end:%d.%m.%Y}"
+
+    @property
+    def is_busy(self) -> bool:
+        """Queued or being built: the page shows its progress."""
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)

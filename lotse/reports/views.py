@@ -58,8 +58,7 @@ def run(request: HttpRequest, run_pk: int) -> HttpResponse:
     if request.headers.get("HX-Request"):
         # The progress bar polls: while the run is busy it gets itself again, after
         # that the whole page is reloaded to show the report or the failure.
-        busy = found.status in (ReportRun.Status.QUEUED, ReportRun.Status.RUNNING)
-        return progress_or_refresh(request, "reports/_progress.html", context, busy)
+        return progress_or_refresh(request, "reports/_progress.html", context, found.is_busy)
     return render(request, "reports/run.html", context)
 
 
