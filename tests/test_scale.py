@@ -9,13 +9,15 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.db.models import F
 from django.utils import timezone
 
-from lotse.cases.models import Case, Goal
+from lotse.cases.models import Case, Goal, Review, Step
 from lotse.clients import queries
 from lotse.clients.models import Client, ClientNameKey
 from lotse.counselling.models import Contact
 from lotse.demo.scale import Scale, generate
+from lotse.network.models import Referral
 from lotse.organisations.models import Membership, Office, Role
 from lotse.reports import services as reports
 from lotse.reports.models import ReportTemplate
@@ -31,6 +33,14 @@ def test_the_proportions_of_the_brief_and_records_the_application_reads(client_f
     assert Case.objects.count() == 60 and Goal.objects.filter(case__isnull=False).count() >= 60
     assert ClientNameKey.objects.values("client").distinct().count() == 300
     assert report.rows["counsellors"] == 4 and report.rows["offices"] == 2
+    assert Step.objects.count() == Goal.objects.count()
+    assert 0.5 < Review.objects.count() / Goal.objects.count() < 0.8
+    assert Referral.objects.count() == 150
+    # Every referral goes to a service of its client's district, and through the case
+    # where the client has one.
+    assert not Referral.objects.exclude(service__district=F("client__office__district")).exists()
+    with_case = Referral.objects.filter(client__cases__isnull=False)
+    assert with_case.filter(case__isnull=True).count() == 0 < with_case.count()
     # A counsellor of a generated office finds a client by another spelling, and opens
     # the file; an office they do not belong to stays closed.
     lead = Membership.objects.filter(role=Role.TEAM_LEAD).select_related("user").first()

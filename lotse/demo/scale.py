@@ -2,7 +2,9 @@
 
 A state's worth of districts, providers, offices and counsellors, then clients with
 their name keys, contacts with topics, and cases with goals, in proportions from the
-brief: about ten contacts per client and a case for one client in five. Names and
+brief: about ten contacts per client, a case for one client in five with one to three
+goals (each with a step, and a review for most), and a referral for one client in two,
+to services of the office's district. Names and
 nationalities follow the demo's origins. Rows go in by bulk loading, not through the
 services row by row: PostgreSQL's COPY, on SQLite batched inserts. Nothing of it is
 audited (no person did it) and every login's password is the demo's.
@@ -25,12 +27,13 @@ from django.db.models import Max
 from django.utils import timezone
 
 from lotse.accounts.models import User
-from lotse.cases.models import Case, Goal, Phase
+from lotse.cases.models import Case, Goal, Phase, Review, Step
 from lotse.clients.models import Client, ClientNameKey, Sex
 from lotse.core.models import Term
 from lotse.counselling.models import Contact
 from lotse.demo.clients import ORIGINS, VARIANTS
 from lotse.demo.data import PASSWORD
+from lotse.network.models import Referral, Service
 from lotse.organisations.models import (
     District,
     Membership,
@@ -56,6 +59,8 @@ class Scale:
     clients: int
     contacts_per_client: int = 10
     case_share: float = 0.2
+    referral_share: float = 0.5
+    services_per_district: int = 20
 
     @property
     def counsellors(self) -> int:
@@ -83,8 +88,19 @@ def generate(scale: Scale, seed: int = 1) -> Report:
         offices, staff = _organisations(scale, rng, report)
         client_ids = _clients(scale, rng, offices, report)
         _contacts(scale, rng, client_ids, staff, report)
-        _cases(scale, rng, client_ids, staff, report)
+        case_of = _cases(scale, rng, client_ids, staff, report)
+        _referrals(scale, rng, offices, client_ids, case_of, staff, report)
+    if connection.vendor == "postgresql":
+        # Fresh statistics, so that the planner sees the tables at their new size
+        # before autovacuum would get to them.
+        _timed(report, "analyze", _analyze)
     return report
+
+
+def _analyze() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return 0
 
 
 # --- bulk loading --------------------------------------------------------------------
@@ -299,25 +315,31 @@ def _cases(
     clients: list[tuple[int, int]],
     staff: dict[int, list[int]],
     report: Report,
-) -> None:
+) -> dict[int, int]:
+    """Cases with goals, a step per goal and a review for two goals in three; returns
+    the case id of every client given one."""
     today = timezone.localdate()
     programmes = list(Programme.objects.filter(key__in=["bw-im", "mbe"]))
     fields = _terms("field_of_action")
     chosen = rng.sample(clients, round(len(clients) * scale.case_share))
     start = next_id(Case)
     opened: list[dt.date] = []
+    ended: list[dt.date] = []  # the closing date, or today for a case still open
+    counsellor_of: list[int] = []
 
     def cases() -> Iterator[Case]:
         for client_id, office_id in chosen:
             on = today - dt.timedelta(days=rng.randint(0, 3 * 365))
             opened.append(on)
             closed = on + dt.timedelta(days=rng.randint(60, 700))
+            ended.append(min(closed, today))
             programme = rng.choice(programmes)
+            counsellor_of.append(rng.choice(staff[office_id]))
             yield Case(
                 client_id=client_id,
                 programme=programme,
                 office_id=office_id,
-                counsellor_id=rng.choice(staff[office_id]),
+                counsellor_id=counsellor_of[-1],
                 phase=Phase.CLOSED if closed < today else Phase.IMPLEMENTATION,
                 opened_on=on,
                 eligibility="eligible",
@@ -326,9 +348,13 @@ def _cases(
 
     _timed(report, "cases", lambda: bulk_load(Case, cases()))
 
+    first_goal = next_id(Goal)
+    goal_of: list[tuple[int, dt.date]] = []
+
     def goals() -> Iterator[Goal]:
         for n, on in enumerate(opened):
             for _g in range(rng.randint(1, 3)):
+                goal_of.append((start + n, on))
                 yield Goal(
                     case_id=start + n,
                     field_of_action_id=rng.choice(fields),
@@ -338,3 +364,100 @@ def _cases(
                 )
 
     _timed(report, "goals", lambda: bulk_load(Goal, goals()))
+
+    def steps() -> Iterator[Step]:
+        for n, (_case, on) in enumerate(goal_of):
+            due = on + dt.timedelta(days=rng.randint(14, 180))
+            yield Step(
+                goal_id=first_goal + n,
+                actor=rng.choice(Step.Actor.values[:2]),
+                what="Schritt",
+                due_on=due,
+                status=Step.Status.DONE if due < today else Step.Status.OPEN,
+            )
+
+    _timed(report, "steps", lambda: bulk_load(Step, steps()))
+
+    def reviews() -> Iterator[Review]:
+        # The latest review lies up to about seven months before the case ended (or
+        # today): with a six-month interval about one open case in four is due.
+        for n, (case_id, on) in enumerate(goal_of):
+            if rng.random() < 2 / 3:
+                end = ended[case_id - start]
+                yield Review(
+                    case_id=case_id,
+                    goal_id=first_goal + n,
+                    on=max(on, end - dt.timedelta(days=rng.randint(0, 210))),
+                    counsellor_score=rng.randint(-2, 2),
+                    client_score=rng.randint(-2, 2),
+                    reviewer_id=counsellor_of[case_id - start],
+                )
+
+    _timed(report, "reviews", lambda: bulk_load(Review, reviews()))
+    return {client_id: start + n for n, (client_id, _office) in enumerate(chosen)}
+
+
+def _referrals(
+    scale: Scale,
+    rng: random.Random,
+    offices: list[Office],
+    clients: list[tuple[int, int]],
+    case_of: dict[int, int],
+    staff: dict[int, list[int]],
+    report: Report,
+) -> None:
+    """Services shared in each district, and recommendations to them (a referral with
+    data passed on would need a consent): through the case where the client has one."""
+    today = timezone.localdate()
+    types = _terms("service_type")
+    district_of = {o.pk: o.district_id for o in offices}
+    districts = sorted(set(district_of.values()))
+    first_service = next_id(Service)
+    services = (
+        Service(
+            district_id=district,
+            organisation=f"Dienst {district}",
+            name=f"Angebot {n}",
+            service_type_id=rng.choice(types),
+        )
+        for district in districts
+        for n in range(scale.services_per_district)
+    )
+    _timed(report, "services", lambda: bulk_load(Service, services))
+    services_of = {
+        district: [
+            first_service + d * scale.services_per_district + n
+            for n in range(scale.services_per_district)
+        ]
+        for d, district in enumerate(districts)
+    }
+    statuses = [s for s in Referral.Status.values if s != Referral.Status.SUGGESTED]
+    answered = [Referral.Status.FEEDBACK, Referral.Status.CLOSED]
+    chosen = rng.sample(clients, round(len(clients) * scale.referral_share))
+
+    def referrals() -> Iterator[Referral]:
+        for client_id, office_id in chosen:
+            made = today - dt.timedelta(days=rng.randint(0, 3 * 365))
+            # Feedback comes within weeks; only the last quarter's are still awaited.
+            recent = made > today - dt.timedelta(days=90)
+            status = rng.choice(statuses if recent else answered)
+            feedback = (
+                min(today, made + dt.timedelta(days=rng.randint(7, 60)))
+                if status in answered
+                else None
+            )
+            yield Referral(
+                client_id=client_id,
+                service_id=rng.choice(services_of[district_of[office_id]]),
+                case_id=case_of.get(client_id),
+                kind=Referral.Kind.RECOMMENDATION,
+                purpose="Beratung",
+                made_on=made,
+                feedback_due_on=made + dt.timedelta(days=28),
+                status=status,
+                feedback_on=feedback,
+                history=[{"on": made.isoformat(), "status": status, "by": None}],
+                counsellor_id=rng.choice(staff[office_id]),
+            )
+
+    _timed(report, "referrals", lambda: bulk_load(Referral, referrals()))
