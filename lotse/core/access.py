@@ -172,8 +172,21 @@ def needs_second_factor(user: Any) -> bool:
     )
 
 
+def office_ids_for(user: Any, capability: Capability) -> list[int] | None:
+    """The ids of the offices in which the user holds `capability`, where every
+    membership granting it is one in an office (always so for personal data), read from
+    the memberships already loaded; None where a wider membership grants it."""
+    grants = _granting(user, capability)
+    if all(m.office_id for m in grants):
+        return sorted({m.office_id for m in grants if m.office_id})
+    return None
+
+
 def offices_for(user: Any, capability: Capability) -> QuerySet[Office]:
     """Offices in which the user holds `capability`."""
+    ids = office_ids_for(user, capability)
+    if ids is not None:
+        return Office.objects.filter(pk__in=ids)
     grants = _granting(user, capability)
     if any(m.role == Role.ADMINISTRATOR for m in grants):
         return Office.objects.all()
