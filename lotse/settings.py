@@ -188,6 +188,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Tests use a file too (not shared-cache memory), so that concurrent transactions
     # lock as they do in production.
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
+# Reports and the data-quality check read from a replica of the primary when one is
+# given (lotse/core/replica.py); tests treat it as a mirror of the primary.
+REPLICA_URL = env("LOTSE_REPLICA_DATABASE_URL")
+if REPLICA_URL or TESTING:
+    DATABASES["replica"] = (
+        dj_database_url.parse(
+            REPLICA_URL,
+            conn_max_age=int(env("LOTSE_CONN_MAX_AGE", "60")),
+            conn_health_checks=True,
+        )
+        if REPLICA_URL
+        else DATABASES["default"].copy()
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+REPORTS_DATABASE = "replica" if REPLICA_URL else ""
+DATABASE_ROUTERS = ["lotse.core.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

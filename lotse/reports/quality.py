@@ -13,6 +13,7 @@ import datetime as dt
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from lotse.core import replica
 from lotse.organisations.models import Office, Programme
 from lotse.reports import figures
 from lotse.reports.report import Section, Value
@@ -37,6 +38,7 @@ def _figure(section: Section, index: int) -> Value:
     return section.figures[index][1]
 
 
+@replica.reading()
 def indicators(
     programme: Programme, offices: QuerySet[Office], threshold: int, today: dt.date
 ) -> list[Section]:

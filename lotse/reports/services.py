@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from lotse.core import audit
+from lotse.core import audit, replica
 from lotse.core.services import audited_save
 from lotse.organisations.models import Office
 from lotse.reports.figures import FIGURES, Basis
@@ -42,10 +42,11 @@ def build(
         today=today or timezone.localdate(),
     )
     sections = []
-    for done, code in enumerate(template.sections, start=1):
-        sections.append(FIGURES[code][1](basis))
-        if progress:
-            progress(round(100 * done / len(template.sections)))
+    with replica.reading():
+        for done, code in enumerate(template.sections, start=1):
+            sections.append(FIGURES[code][1](basis))
+            if progress:
+                progress(round(100 * done / len(template.sections)))
     return Report(
         title=template.title,
         programme=str(template.programme),
