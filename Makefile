@@ -8,7 +8,8 @@ PYTEST_ARGS ?= -n 2
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 export LOTSE_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: install demo test test-sqlite test-postgres check lint types messages lock bench clean
+.PHONY: install demo test test-sqlite test-postgres check lint types messages lock bench \
+	bench-scale load bench-smoke clean
 
 install: $(VENV_STAMP) $(NODE_STAMP) $(MO)
 
@@ -33,7 +34,7 @@ demo: install
 # must run (a missing Chromium or database fails the run).
 test: test-sqlite
 ifeq ($(CI),true)
-test: test-postgres
+test: test-postgres bench-smoke
 endif
 
 # Browser tests share one committed demo per session, so they run in a session of their own.
@@ -55,7 +56,8 @@ types: install
 check: lint types test
 
 # Benchmarks on a database of its own under var/bench (demo data, 400 clients): client
-# search, the name scorer, statewide programme reports.
+# search, the name scorer, statewide programme reports, and the daily pages with the
+# client file's throughput (bench_scale). At a state's scale, see bench-scale.
 BENCH_ENV := LOTSE_DEBUG=1 LOTSE_DATA_DIR=$(CURDIR)/var/bench
 bench: install
 	$(BENCH_ENV) $(PY) manage.py migrate -v0
@@ -63,6 +65,25 @@ bench: install
 	$(BENCH_ENV) $(PY) manage.py bench_search --all-offices
 	$(BENCH_ENV) $(PY) manage.py name_similarity --evaluate
 	$(BENCH_ENV) $(PY) manage.py bench_reports
+	$(BENCH_ENV) $(PY) manage.py bench_scale
+
+# At a state's scale on PostgreSQL (docs/operations.md): SCALE_URL names a database that
+# `generate_scale` has filled; bench-scale times the pages, load runs 50 users for 5 min.
+SCALE_URL ?= postgres://postgres@127.0.0.1:5432/lotse_scale
+bench-scale: install
+	LOTSE_DEBUG=1 DATABASE_URL=$(SCALE_URL) $(PY) manage.py bench_scale
+
+load: install
+	LOTSE_DEBUG=1 DATABASE_URL=$(SCALE_URL) $(PY) manage.py load_test
+
+# The benchmark at a small scale, as a smoke test: it must run, its figures are not judged.
+SMOKE_ENV := LOTSE_DEBUG=1 LOTSE_DATA_DIR=$(CURDIR)/var/bench-smoke
+bench-smoke: install
+	rm -rf var/bench-smoke
+	$(SMOKE_ENV) $(PY) manage.py migrate -v0
+	$(SMOKE_ENV) $(PY) manage.py generate_scale --clients 2000 > /dev/null
+	$(SMOKE_ENV) $(PY) manage.py bench_scale --samples 2 --repeat 4 --report-repeat 1 --seconds 1
+	$(SMOKE_ENV) $(PY) manage.py load_test --users 4 --minutes 0.25 --workers 2
 
 # Refresh the German catalogue after changing strings (needs GNU gettext).
 messages: install
