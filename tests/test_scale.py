@@ -10,13 +10,15 @@ import io
 import pytest
 from django.core.management import call_command
 from django.db.models import F
+from django.test import override_settings
 from django.utils import timezone
 
 from lotse.cases.models import Case, Goal, Review, Step
 from lotse.clients import queries
 from lotse.clients.models import Client, ClientNameKey
 from lotse.counselling.models import Contact
-from lotse.demo.scale import Scale, generate
+from lotse.demo import bench
+from lotse.demo.scale import Scale, add_casework, generate
 from lotse.network.models import Referral
 from lotse.organisations.models import Membership, Office, Role
 from lotse.reports import services as reports
@@ -66,3 +68,28 @@ def test_the_command_says_what_it_made():
     out = io.StringIO()
     call_command("generate_scale", "--clients", "40", "--contacts-per-client", "2", stdout=out)
     assert "clients" in out.getvalue() and Client.objects.count() == 40
+
+
+@override_settings(SECOND_FACTOR_ROLES=[])  # the benchmark signs in without a code
+def test_the_pages_ask_as_many_queries_with_twice_the_data():
+    """The benchmark's pages and API reads, for the same counsellors, before and after
+    their offices get as many clients, contacts, cases and referrals again."""
+    generate(Scale(clients=200), seed=3)
+    drawn = bench.samples(2)
+
+    def counts():
+        return {row.name: max(row.queries) for row in bench.time_pages(drawn, repeat=2)}
+
+    before = counts()
+    offices = list(Office.objects.filter(pk__in={s.client.office_id for s in drawn}))
+    add_casework(Scale(clients=200), offices)
+    assert Client.objects.filter(office__in=offices).count() >= 2 * 200 / 2
+    after = counts()
+    assert set(after) == set(before) == {name for name, _target, _request in bench.PAGES}
+    # A list that was empty before may now name clients, and so write its audit event
+    # (savepoint, chain head, insert, release); nothing may grow by more.
+    grown = {name: after[name] - before[name] for name in before if after[name] > before[name]}
+    assert all(more <= AUDIT_EVENT_QUERIES for more in grown.values()), grown
+
+
+AUDIT_EVENT_QUERIES = 4

@@ -376,13 +376,12 @@ class CaseViewSet(mixins.RetrieveModelMixin, ApiViewSet):
         return s.CaseWithPlanSerializer if self.action == "retrieve" else s.CaseSerializer
 
     def get_queryset(self) -> QuerySet[Case]:
-        return cases_for(self.request.user).select_related("programme", "closure_reason")
+        # The client for the audit event of the listing (client_of).
+        return cases_for(self.request.user).select_related("programme", "closure_reason", "client")
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         case = access.get_or_404(
-            self.get_queryset()
-            .select_related("client")
-            .prefetch_related("goals__field_of_action", "goals__steps"),
+            self.get_queryset().prefetch_related("goals__field_of_action", "goals__steps"),
             pk=self.kwargs["case_pk"],
         )
         client_services.record_access(request.user, case.client, "api-case")

@@ -86,15 +86,40 @@ def generate(scale: Scale, seed: int = 1) -> Report:
     report = Report()
     with transaction.atomic():
         offices, staff = _organisations(scale, rng, report)
-        client_ids = _clients(scale, rng, offices, report)
-        _contacts(scale, rng, client_ids, staff, report)
-        case_of = _cases(scale, rng, client_ids, staff, report)
-        _referrals(scale, rng, offices, client_ids, case_of, staff, report)
+        _casework(scale, rng, offices, staff, report)
     if connection.vendor == "postgresql":
         # Fresh statistics, so that the planner sees the tables at their new size
         # before autovacuum would get to them.
         _timed(report, "analyze", _analyze)
     return report
+
+
+def add_casework(scale: Scale, offices: list[Office], seed: int = 2) -> Report:
+    """More clients with their casework in offices that exist, shared among their
+    counsellors: the same offices with more data, for checks that something does not
+    grow with it."""
+    staff: dict[int, list[int]] = {}
+    for office_id, user_id in Membership.objects.filter(
+        office__in=offices, role__in=[Role.COUNSELLOR, Role.TEAM_LEAD]
+    ).values_list("office_id", "user_id"):
+        staff.setdefault(office_id, []).append(user_id)
+    report = Report()
+    with transaction.atomic():
+        _casework(scale, random.Random(seed), offices, staff, report)
+    return report
+
+
+def _casework(
+    scale: Scale,
+    rng: random.Random,
+    offices: list[Office],
+    staff: dict[int, list[int]],
+    report: Report,
+) -> None:
+    client_ids = _clients(scale, rng, offices, report)
+    _contacts(scale, rng, client_ids, staff, report)
+    case_of = _cases(scale, rng, client_ids, staff, report)
+    _referrals(scale, rng, offices, client_ids, case_of, staff, report)
 
 
 def _analyze() -> int:
@@ -412,6 +437,13 @@ def _referrals(
     types = _terms("service_type")
     district_of = {o.pk: o.district_id for o in offices}
     districts = sorted(set(district_of.values()))
+    # The shared services the districts have (made by an earlier run), or new ones.
+    services_of: dict[int, list[int]] = {}
+    for pk, district in Service.objects.filter(
+        district__in=districts, office__isnull=True, organisation__startswith="Dienst "
+    ).values_list("pk", "district_id"):
+        services_of.setdefault(district, []).append(pk)
+    missing = [district for district in districts if district not in services_of]
     first_service = next_id(Service)
     services = (
         Service(
@@ -420,17 +452,15 @@ def _referrals(
             name=f"Angebot {n}",
             service_type_id=rng.choice(types),
         )
-        for district in districts
+        for district in missing
         for n in range(scale.services_per_district)
     )
     _timed(report, "services", lambda: bulk_load(Service, services))
-    services_of = {
-        district: [
+    for d, district in enumerate(missing):
+        services_of[district] = [
             first_service + d * scale.services_per_district + n
             for n in range(scale.services_per_district)
         ]
-        for d, district in enumerate(districts)
-    }
     statuses = [s for s in Referral.Status.values if s != Referral.Status.SUGGESTED]
     answered = [Referral.Status.FEEDBACK, Referral.Status.CLOSED]
     chosen = rng.sample(clients, round(len(clients) * scale.referral_share))
