@@ -30,7 +30,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--samples", type=int, default=20, help="counsellors drawn")
         parser.add_argument("--repeat", type=int, default=100, help="requests per page")
-        parser.add_argument("--report-repeat", type=int, default=3)
+        parser.add_argument(
+            "--report-repeat", type=int, default=3, help="builds of each report (0: none)"
+        )
         parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
         parser.add_argument("--concurrency", type=int, default=4)
         parser.add_argument("--seconds", type=float, default=10.0)
@@ -41,7 +43,8 @@ class Command(BaseCommand):
         except ValueError as error:
             raise CommandError(str(error)) from None
         rows = bench.time_pages(drawn, options["repeat"])
-        rows += bench.time_reports(options["report_repeat"])
+        if options["report_repeat"]:
+            rows += bench.time_reports(options["report_repeat"])
         result = {
             "machine": _machine(),
             "data": {
