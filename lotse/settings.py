@@ -167,14 +167,15 @@ TEMPLATES = [
     },
 ]
 
-# SQLite file by default; PostgreSQL (production) through DATABASE_URL.
-DATABASES = {
-    "default": dj_database_url.parse(
-        env("DATABASE_URL", f"sqlite:///{DATA_DIR / 'lotse.sqlite3'}"),
-        conn_max_age=int(env("LOTSE_CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
+
+def database(url: str) -> dj_database_url.DBConfig:
+    return dj_database_url.parse(
+        url, conn_max_age=int(env("LOTSE_CONN_MAX_AGE", "60")), conn_health_checks=True
     )
-}
+
+
+# SQLite file by default; PostgreSQL (production) through DATABASE_URL.
+DATABASES = {"default": database(env("DATABASE_URL", f"sqlite:///{DATA_DIR / 'lotse.sqlite3'}"))}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["CONN_MAX_AGE"] = 0
@@ -192,15 +193,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # given (lotse/core/replica.py); tests treat it as a mirror of the primary.
 REPLICA_URL = env("LOTSE_REPLICA_DATABASE_URL")
 if REPLICA_URL or TESTING:
-    DATABASES["replica"] = (
-        dj_database_url.parse(
-            REPLICA_URL,
-            conn_max_age=int(env("LOTSE_CONN_MAX_AGE", "60")),
-            conn_health_checks=True,
-        )
-        if REPLICA_URL
-        else DATABASES["default"].copy()
-    )
+    DATABASES["replica"] = database(REPLICA_URL) if REPLICA_URL else DATABASES["default"].copy()
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 REPORTS_DATABASE = "replica" if REPLICA_URL else ""
 DATABASE_ROUTERS = ["lotse.core.replica.ReplicaRouter"]
