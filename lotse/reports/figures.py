@@ -28,9 +28,10 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from functools import cached_property
 from typing import Any, cast
 
-from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
@@ -63,46 +64,93 @@ class Basis:
     threshold: int
     today: dt.date
 
+    @cached_property
+    def office_ids(self) -> list[int]:
+        """The offices as a list: the database then knows how many rows they hold."""
+        return list(self.offices.values_list("pk", flat=True))
+
     @property
     def cases(self) -> CaseQuerySet:
-        return Case.objects.filter(programme=self.programme, office__in=self.offices)
+        return Case.objects.filter(programme=self.programme, office__in=self.office_ids)
 
     @property
     def active_cases(self) -> CaseQuerySet:
         return self.cases.open_during(self.start, self.end)
 
-    def counts_for_programme(self, day: str, client: str = "client", office: str = "office") -> Q:
-        """Whether a row with a date field `day` belongs to the programme (module doc)."""
+    def counted(
+        self, rows: QuerySet[Any], day: str, client: str = "client", office: str = "office"
+    ) -> tuple[QuerySet[Any], QuerySet[Any]]:
+        """`rows` that count for the programme (module doc), in two disjoint parts: those
+        with a case of the programme open on their `day`, and those with no case open
+        and an office that runs the programme.
+
+        Asked as one condition ("a case of the programme or no case"), the database checks
+        the cases row by row; each part on its own is one join over the cases, and counts
+        over the two parts add up."""
         during = Q(opened_on__lte=OuterRef(day)) & (
             Q(closed_on__isnull=True) | Q(closed_on__gte=OuterRef(day))
         )
         any_case = Case.objects.filter(during, client=OuterRef(client))
-        return Q(Exists(any_case.filter(programme=self.programme))) | (
-            ~Q(Exists(any_case)) & Q(**{f"{office}__in": self.offices})
+        in_a_case = rows.filter(Exists(any_case.filter(programme=self.programme)))
+        outside = rows.filter(~Exists(any_case), **{f"{office}__in": self.office_ids})
+        return in_a_case.order_by(), outside.order_by()
+
+    @property
+    def contact_parts(self) -> tuple[QuerySet[Contact], QuerySet[Contact]]:
+        period = Contact.objects.filter(
+            office__in=self.office_ids, date__range=(self.start, self.end)
         )
+        return self.counted(period, "date")
 
     @property
     def contacts(self) -> QuerySet[Contact]:
-        return Contact.objects.filter(
-            office__in=self.offices, date__range=(self.start, self.end)
-        ).filter(self.counts_for_programme("date"))
+        return Contact.objects.filter(pk__in=_union(self.contact_parts, "pk"))
 
     @property
     def persons(self) -> QuerySet[Client]:
-        return Client.objects.filter(pk__in=self.contacts.values("client"))
+        return Client.objects.filter(pk__in=_union(self.contact_parts, "client")).order_by()
 
     @property
     def referrals(self) -> QuerySet[Referral]:
-        outside_a_case = Q(case__isnull=True) & self.counts_for_programme(
-            "made_on", office="client__office"
+        period = Referral.objects.filter(
+            client__office__in=self.office_ids, made_on__range=(self.start, self.end)
         )
-        return Referral.objects.filter(
-            client__office__in=self.offices, made_on__range=(self.start, self.end)
-        ).filter(Q(case__programme=self.programme) | outside_a_case)
+        in_the_programme = period.filter(case__programme=self.programme).order_by()
+        outside_a_case = self.counted(
+            period.filter(case__isnull=True), "made_on", office="client__office"
+        )
+        parts = (in_the_programme, *outside_a_case)
+        return Referral.objects.filter(pk__in=_union(parts, "pk"))
+
+    @cached_property
+    def person_groups(self) -> list[dict[str, Any]]:
+        """The persons counselled, counted by what the person figures break them down by
+        (`n`): one pass over the period's contacts serves all of those figures."""
+        latest = (
+            ResidenceStatus.objects.filter(client=OuterRef("pk"), valid_from__lte=self.end)
+            .order_by("-valid_from", "-pk")
+            .values("status")[:1]
+        )
+        fields = ("birth_year", "birth_month", "sex", "nationalities", "status")
+        groups = self.persons.annotate(status=Subquery(latest)).values(*fields)
+        return list(groups.annotate(n=Count("pk")))
+
+    def count_by(self, field: str) -> Counter[Any]:
+        """Counted contacts by the value of `field`, over both parts."""
+        counts: Counter[Any] = Counter()
+        for part in self.contact_parts:
+            counts.update(dict(part.values_list(field).annotate(n=Count("pk")).order_by()))
+        return counts
 
     def single(self, value: int) -> int | None:
         """A count published on its own: withheld below the threshold (zero is shown)."""
         return None if 0 < value < self.threshold else value
+
+
+def _union(parts: Iterable[QuerySet[Any]], field: str) -> QuerySet[Any]:
+    """The values of `field` over disjoint querysets, as one subquery."""
+    first, *rest = (part.values(field) for part in parts)
+    return first.union(*rest, all=True)
 
 
 # --- building sections -----------------------------------------------------------------
@@ -161,18 +209,22 @@ def _share(part: Value, whole: Value, basis: Basis) -> Value:
 
 
 def persons(basis: Basis) -> Section:
-    contacts = basis.contacts
-    anonymous = contacts.filter(client__isnull=True, participants__isnull=True).count()
-    in_groups = (
-        contacts.filter(client__isnull=True, participants__isnull=False).aggregate(
-            n=Sum("participants")
-        )["n"]
-        or 0
-    )
-    family = HouseholdMember.objects.filter(contacts__in=contacts).distinct().count()
+    anonymous = in_groups = 0
+    for part in basis.contact_parts:
+        without_a_file = part.filter(client__isnull=True).aggregate(
+            anonymous=Count("pk", filter=Q(participants__isnull=True)),
+            in_groups=Sum("participants"),
+        )
+        anonymous += without_a_file["anonymous"]
+        in_groups += without_a_file["in_groups"] or 0
+    with_family = [part.filter(household_members__isnull=False) for part in basis.contact_parts]
+    family = HouseholdMember.objects.filter(pk__in=_union(with_family, "household_members"))
     rows: list[list[Value]] = [
-        [_("Persons counselled with a file (each counted once)"), basis.persons.count()],
-        [_("Family members counselled alongside"), family],
+        [
+            _("Persons counselled with a file (each counted once)"),
+            sum(group["n"] for group in basis.person_groups),
+        ],
+        [_("Family members counselled alongside"), family.count()],
         [_("Anonymous contacts"), anonymous],
         [_("Participants in group sessions without a file"), in_groups],
     ]
@@ -189,13 +241,8 @@ def persons(basis: Basis) -> Section:
 
 
 def _contacts_by(basis: Basis, code: str, title: str, field: str, vocabulary: str) -> Section:
-    counts = Counter(
-        {
-            (str(pk), "n"): n
-            for pk, n in basis.contacts.values_list(field).annotate(n=Count("pk", distinct=True))
-            if pk is not None
-        }
-    )
+    by_value = basis.count_by(field)
+    counts = Counter({(str(pk), "n"): n for pk, n in by_value.items() if pk is not None})
     rows = _terms(vocabulary, used=(int(k) for k, _c in counts))
     return table_section(basis, code, title, _("Kind"), rows, [("n", _("Contacts"))], counts)[0]
 
@@ -231,8 +278,8 @@ def _age_band(client: Mapping[str, Any], day: dt.date) -> str:
 
 def age_and_sex(basis: Basis) -> Section:
     counts: Counter[tuple[str, str]] = Counter()
-    for client in basis.persons.values("birth_year", "birth_month", "sex"):
-        counts[(_age_band(client, basis.end), client["sex"] or Sex.UNKNOWN)] += 1
+    for group in basis.person_groups:
+        counts[(_age_band(group, basis.end), group["sex"] or Sex.UNKNOWN)] += group["n"]
     return table_section(
         basis,
         "age_and_sex",
@@ -246,9 +293,10 @@ def age_and_sex(basis: Basis) -> Section:
 
 
 def nationality(basis: Basis) -> Section:
-    firsts = Counter(
-        (n[0] if n else UNKNOWN) for n in basis.persons.values_list("nationalities", flat=True)
-    )
+    firsts: Counter[str] = Counter()
+    for group in basis.person_groups:
+        nationalities = group["nationalities"]
+        firsts[nationalities[0] if nationalities else UNKNOWN] += group["n"]
     known = sorted(
         ((code, n) for code, n in firsts.items() if code != UNKNOWN), key=lambda c: (-c[1], c[0])
     )
@@ -274,20 +322,11 @@ def nationality(basis: Basis) -> Section:
 
 
 def residence_status(basis: Basis) -> Section:
-    persons = basis.persons
-    latest = (
-        ResidenceStatus.objects.filter(client__in=persons, valid_from__lte=basis.end)
-        .order_by("client_id", "-valid_from", "-pk")
-        .values_list("client_id", "status_id")
-    )
-    status_of: dict[int, int] = {}
-    for client_id, status_id in latest:
-        status_of.setdefault(client_id, status_id)
     counts: Counter[tuple[str, str]] = Counter()
-    for client_id in persons.values_list("pk", flat=True):
-        status = status_of.get(client_id)
-        counts[(str(status) if status else UNKNOWN, "n")] += 1
-    rows = [*_terms(V.RESIDENCE_STATUS, used=status_of.values()), (UNKNOWN, _("unknown"))]
+    for group in basis.person_groups:
+        counts[(str(group["status"] or UNKNOWN), "n")] += group["n"]
+    used = {group["status"] for group in basis.person_groups if group["status"]}
+    rows = [*_terms(V.RESIDENCE_STATUS, used=used), (UNKNOWN, _("unknown"))]
     return table_section(
         basis,
         "residence_status",
