@@ -35,6 +35,7 @@ from lotse.clients.services import record_access, record_listing
 from lotse.core import access, paper
 from lotse.core.access import Capability
 from lotse.core.forms import apply_error, save_posted
+from lotse.organisations.queries import office_staff
 
 PERSONAL = Capability.PERSONAL_DATA
 
@@ -410,17 +411,22 @@ def team(request: HttpRequest) -> HttpResponse:
     if office is None:
         raise Http404
     user = access.acting_user(request)
-    # Who holds which case is shown to those who may see the office's clients.
-    cases = None
+    # Who holds which case is shown to those who may see the office's clients, one
+    # counsellor at a time: an office's open cases run into the hundreds, and a team
+    # lead reassigning someone's cases needs theirs, not everybody's.
+    cases, chosen = None, None
     if access.holds_in_office(user, PERSONAL, office.pk):
-        cases = list(
-            queries.cases_for(user)
-            .filter(office=office)
-            .exclude(phase=Phase.CLOSED)
-            .select_related("client", "programme", "counsellor", "deputy")
-            .order_by("counsellor__last_name", "programme__short_name", "opened_on")
-        )
-        record_listing(user, [c.client for c in cases], "team")
+        cases = []
+        if request.GET.get("counsellor"):
+            chosen = access.get_or_404(office_staff(office), pk=request.GET["counsellor"])
+            cases = list(
+                queries.cases_for(user)
+                .filter(office=office, counsellor=chosen)
+                .exclude(phase=Phase.CLOSED)
+                .select_related("client", "programme", "deputy")
+                .order_by("programme__short_name", "opened_on")
+            )
+            record_listing(user, [c.client for c in cases], "team")
     return render(
         request,
         "cases/team.html",
@@ -429,6 +435,7 @@ def team(request: HttpRequest) -> HttpResponse:
             "offices": offices,
             "caseload": queries.caseload(office),
             "cases": cases,
+            "chosen": chosen,
         },
     )
 
@@ -439,6 +446,7 @@ def reassign(request: HttpRequest, case_pk: int) -> HttpResponse:
     if not access.holds_in_office(request.user, Capability.MANAGE_TEAM, case.office_id):
         raise Http404
     form = ReassignForm(request.POST or None, case=case)
+    holder = case.counsellor_id  # back to their cases: the lead may move several
 
     def save() -> object:
         data = form.cleaned_data
@@ -449,6 +457,7 @@ def reassign(request: HttpRequest, case_pk: int) -> HttpResponse:
     if request.method == "POST" and save_posted(
         request, form, save, _("The case has been reassigned.")
     ):
-        return redirect(f"{reverse('cases:team')}?office={case.office_id}")
+        team = reverse("cases:team")
+        return redirect(f"{team}?office={case.office_id}&counsellor={holder}")
     record_access(request.user, case.client, "reassign")
     return render(request, "cases/reassign.html", {"case": case, "form": form})

@@ -136,7 +136,11 @@ PAGES: list[tuple[str, int, Callable[[Sample], Request]]] = [
         SEARCH_TARGET_MS,
         lambda s: (s.counsellor, "/clients/", {"q": s.name}, {"HX-Request": "true"}),
     ),
-    ("team view", PAGE_TARGET_MS, lambda s: (s.lead, "/cases/team/", {}, {})),
+    (
+        "team view",
+        PAGE_TARGET_MS,
+        lambda s: (s.lead, "/cases/team/", {"counsellor": str(s.counsellor.pk)}, {}),
+    ),
     (
         "API: clients",
         PAGE_TARGET_MS,

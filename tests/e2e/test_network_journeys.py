@@ -144,6 +144,9 @@ def test_team_lead_reassigns(demo, page):
     assert table.locator("tbody tr").count() > 0
     assert "Sarah Becker" in table.inner_text()
     assert not axe_violations(page)
+    table.get_by_role("link", name="Sarah Becker").first.click()
+    page.get_by_role("heading", name="Offene Fälle von Sarah Becker").wait_for()
+    assert not axe_violations(page)
     case_pk = in_thread(
         lambda: (
             Case.objects.filter(office__name=OFFICE)
@@ -159,6 +162,8 @@ def test_team_lead_reassigns(demo, page):
     page.locator("#id_why").fill("Urlaubsvertretung über drei Monate")
     page.get_by_role("button", name="Neu zuweisen").click()
     page.get_by_text("Der Fall wurde neu zugewiesen.").wait_for()
+    # Back on the team view, at the cases of the counsellor who held it.
+    page.get_by_role("heading", name="Offene Fälle von").wait_for()
     page.context.clear_cookies()
     sign_in(page, "beratung", data.PASSWORD)
     new = page.get_by_role("region", name="Mein Tag").locator(".notice")

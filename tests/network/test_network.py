@@ -469,13 +469,25 @@ def test_team_lead_sees_caseload_against_the_ratio_and_reassigns(world, client_f
     # sh-msb counts persons in case management during the year: 1 person on 0.25 FTE.
     assert (theirs.counted, theirs.load, theirs.capacity) == (1, Decimal("4.0"), Decimal("18.75"))
     assert not theirs.over_ratio
+    # The open cases are listed one counsellor at a time, that counsellor's only.
+    assert page.context["cases"] == []
+    theirs_page = browser.get("/cases/team/", {"counsellor": colleague.pk})
+    assert theirs_page.context["cases"] == [case]
+    assert f"/cases/{case.pk}/reassign/" in theirs_page.content.decode()
+    listed = AuditEvent.objects.filter(action="clients.client.listed").latest("sequence")
+    assert listed.data["context"] == "team" and listed.data["ids"] == [world.client_a.pk]
+    assert browser.get("/cases/team/", {"counsellor": world.counsellor_b.pk}).status_code == 404
+    assert browser.get("/cases/team/", {"counsellor": "x"}).status_code == 404
     # The coordinator of the provider sees the figures, but no client names.
-    assert client_for(world.coordinator_a).get("/cases/team/").context["cases"] is None
+    coordinator = client_for(world.coordinator_a)
+    assert coordinator.get("/cases/team/", {"counsellor": colleague.pk}).context["cases"] is None
     url = f"/cases/{case.pk}/reassign/"
     assert browser.post(url, {"counsellor": world.counsellor_b.pk, "why": "x"}).status_code == 200
     assert browser.post(url, {"counsellor": world.counsellor_a.pk, "why": ""}).status_code == 200
     response = browser.post(url, {"counsellor": world.counsellor_a.pk, "why": "Elternzeit"})
     assert response.status_code == 302
+    # Back to the cases of the counsellor who held it, to reassign the next one.
+    assert response.url.endswith(f"&counsellor={colleague.pk}")
     case = Case.objects.get(pk=case.pk)
     assert case.counsellor == world.counsellor_a and case.assigned_by == world.team_lead_a
     assert AuditEvent.objects.filter(
