@@ -11,7 +11,6 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from lotse.cases import queries as case_queries
 from lotse.clients import consent_pdf as consent_pdf_module
 from lotse.clients import privacy, queries, services
 from lotse.clients.forms import (
@@ -50,11 +49,8 @@ def client_list(request: HttpRequest) -> HttpResponse:
         hits, clients = [], queries.recent_clients(request.user)
     services.record_listing(request.user, clients, "search" if query else "recent")
     context = {"form": form, "query": query, "hits": hits, "recent": clients if not query else []}
-    if request.headers.get("HX-Request"):
-        return render(request, "clients/_results.html", context)
-    context["reviews_due"] = case_queries.reviews_due(request.user)
-    context["near_limit"] = case_queries.near_time_limit(request.user)
-    return render(request, "clients/list.html", context)
+    template = "clients/_results.html" if request.headers.get("HX-Request") else "clients/list.html"
+    return render(request, template, context)
 
 
 @access.requires(PERSONAL)

@@ -154,12 +154,13 @@ def test_reviews_due_and_time_limits_are_listed(world, client_for):
     Case.objects.filter(pk=case.pk).update(
         opened_on=TODAY - dt.timedelta(days=400), limit_until=TODAY + dt.timedelta(days=30)
     )
-    page = client_for(world.counsellor_a).get("/clients/")
-    assert [d.case for d in page.context["reviews_due"]] == [case]
-    assert page.context["near_limit"] == [case]
+    # On the responsible counsellor's Mein Tag, not on anybody else's.
+    day = client_for(world.counsellor_a).get("/").context["day"]
+    assert [d.case for d in day.reviews_due] == [case]
+    assert day.time_limits == [case]
     services.record_review(world.counsellor_a, case, world.goal_a, on=TODAY, counsellor_score=0)
-    assert client_for(world.counsellor_a).get("/clients/").context["reviews_due"] == []
-    assert client_for(world.counsellor_b).get("/clients/").context["near_limit"] == []
+    assert client_for(world.counsellor_a).get("/").context["day"].reviews_due == []
+    assert client_for(world.counsellor_b).get("/").context["day"].time_limits == []
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
