@@ -20,7 +20,15 @@ from lotse.staffing.models import Position
 
 
 def cases_for(user: Any) -> QuerySet[Case]:
-    return Case.objects.filter(client__in=clients_for(user))
+    """Cases of the clients the user may see.
+
+    A case is held by its client's office: it is opened there, and records are merged
+    only within an office. The office is asked of the case too, so that the cases'
+    own index answers it rather than a walk through the state's cases; were the two
+    ever to differ, the case would be hidden, not shown."""
+    ids = access.office_ids_for(user, access.Capability.PERSONAL_DATA)
+    offices = access.offices_for(user, access.Capability.PERSONAL_DATA) if ids is None else ids
+    return Case.objects.filter(office__in=offices, client__in=clients_for(user))
 
 
 def get_case_for(user: Any, pk: Any) -> Case:

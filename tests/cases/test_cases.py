@@ -319,6 +319,12 @@ def test_cases_stay_in_the_office(world):
     assert set(queries.cases_for(world.team_lead_a)) == {case, world.case_a}
     assert not queries.cases_for(world.counsellor_b).exists()
     assert not queries.cases_for(world.district_a).exists()
+    # A case is opened at its client's office; one whose office differed from its
+    # client's would be hidden from both offices, not shown to both.
+    assert case.office_id == world.client_a.office_id
+    Case.objects.filter(pk=case.pk).update(office=world.office_b)
+    assert case not in queries.cases_for(world.team_lead_a)
+    assert case not in queries.cases_for(world.counsellor_b)
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
