@@ -103,10 +103,6 @@ class Basis:
         return self.counted(period, "date")
 
     @property
-    def contacts(self) -> QuerySet[Contact]:
-        return Contact.objects.filter(pk__in=_union(self.contact_parts, "pk"))
-
-    @property
     def persons(self) -> QuerySet[Client]:
         return Client.objects.filter(pk__in=_union(self.contact_parts, "client")).order_by()
 
