@@ -457,7 +457,7 @@ def reassign(request: HttpRequest, case_pk: int) -> HttpResponse:
     if request.method == "POST" and save_posted(
         request, form, save, _("The case has been reassigned.")
     ):
-        team = reverse("cases:team")
-        return redirect(f"{team}?office={case.office_id}&counsellor={holder}")
+        back = reverse("cases:team")
+        return redirect(f"{back}?office={case.office_id}&counsellor={holder}")
     record_access(request.user, case.client, "reassign")
     return render(request, "cases/reassign.html", {"case": case, "form": form})
