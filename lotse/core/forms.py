@@ -1,12 +1,13 @@
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
+from django.forms.models import ModelChoiceIterator
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -16,9 +17,31 @@ F = TypeVar("F", bound=forms.Field)
 M = TypeVar("M", bound=models.Model)
 
 
+class ListedChoices(ModelChoiceIterator[Any]):
+    """A choice field's options read with one ordinary query and kept for the form.
+
+    Django's own iterator opens a server-side cursor on PostgreSQL for every pass over
+    the options (declare, fetch, close: three round trips), and a select is passed over
+    more than once while it renders."""
+
+    def __iter__(self) -> Iterator[tuple[Any, Any]]:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:
+            yield self.choice(obj)
+
+
 class ModelForm(forms.ModelForm[M]):
     """A model form that shows the record's own errors on fields it does not have (a
-    form may leave fields out) among its general errors, where Django would fail."""
+    form may leave fields out) among its general errors, where Django would fail, and
+    reads each choice field's options once (`ListedChoices`)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.ModelChoiceField):
+                field.iterator = ListedChoices
+                field.widget.choices = field.choices
 
     def add_error(self, field: str | None, error: Any) -> None:
         if field is None and isinstance(error, ValidationError) and hasattr(error, "error_dict"):
