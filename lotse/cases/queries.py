@@ -26,8 +26,7 @@ def cases_for(user: Any) -> QuerySet[Case]:
     only within an office. The office is asked of the case too, so that the cases'
     own index answers it rather than a walk through the state's cases; were the two
     ever to differ, the case would be hidden, not shown."""
-    ids = access.office_ids_for(user, access.Capability.PERSONAL_DATA)
-    offices = access.offices_for(user, access.Capability.PERSONAL_DATA) if ids is None else ids
+    offices = access.office_scope(user, access.Capability.PERSONAL_DATA)
     return Case.objects.filter(office__in=offices, client__in=clients_for(user))
 
 

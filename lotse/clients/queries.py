@@ -24,8 +24,7 @@ FILE_NUMBER = re.compile(r"^\d{7,8}-\d{3}$")
 def clients_for(user: Any) -> QuerySet[Client]:
     """Live records (not merged away, not anonymised) of the offices where the user may
     see personal data."""
-    ids = access.office_ids_for(user, PERSONAL)
-    offices = access.offices_for(user, PERSONAL) if ids is None else ids
+    offices = access.office_scope(user, PERSONAL)
     return Client.objects.filter(office__in=offices, merged_into=None, anonymised_at=None)
 
 

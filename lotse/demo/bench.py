@@ -27,7 +27,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, reset_queries
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.test import Client as TestClient
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -83,12 +83,17 @@ class Row:
         }
 
 
+def open_cases() -> QuerySet[Case]:
+    """Open cases held by active counsellors: whose counsellors the benchmark and the
+    load test sign in as."""
+    return Case.objects.filter(closed_on__isnull=True, counsellor__is_active=True)
+
+
 def samples(count: int, seed: int = 7) -> list[Sample]:
     """Counsellors who carry an open case, drawn at random, each with a client of
     theirs and an API token for the reads."""
     rng = random.Random(seed)
-    open_cases = Case.objects.filter(closed_on__isnull=True, counsellor__is_active=True)
-    top = open_cases.order_by("-pk").values_list("pk", flat=True).first()
+    top = open_cases().order_by("-pk").values_list("pk", flat=True).first()
     if top is None:
         raise ValueError("No open cases: load the demo or generate data first.")
     drawn: list[Sample] = []
@@ -97,7 +102,8 @@ def samples(count: int, seed: int = 7) -> list[Sample]:
         if len(drawn) == count:
             break
         case = (
-            open_cases.filter(pk__gte=rng.randint(1, top))
+            open_cases()
+            .filter(pk__gte=rng.randint(1, top))
             .select_related("client", "counsellor", "office")
             .order_by("pk")
             .first()

@@ -14,7 +14,6 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from lotse.cases.models import Case
 from lotse.demo import bench
 from lotse.demo.data import PASSWORD
 
@@ -35,7 +34,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         # Counsellors with open cases, with the password of the demo and the synthetic data.
         usernames = list(
-            Case.objects.filter(closed_on__isnull=True, counsellor__is_active=True)
+            bench.open_cases()
             .order_by("counsellor__username")
             .values_list("counsellor__username", flat=True)
             .distinct()[: options["users"]]
