@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Max, Min, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from lotse.cases.models import Case, Phase, Review, add_months
@@ -54,11 +54,17 @@ def reviews_due(user: Any, today: dt.date | None = None, *, responsible: Any = N
     # The latest review by a subquery per case, not by grouping the cases with their
     # clients: the index on the reviews' case answers it.
     last = Review.objects.filter(case=OuterRef("pk")).order_by("-on").values("on")[:1]
+    # Only cases last reviewed (or opened) at least the shortest interval any programme
+    # has ago can be due; the programme's own interval is applied below. Three days
+    # more allow for a start late in a month that a shorter month cuts back.
+    shortest = Programme.objects.aggregate(m=Min("review_interval_months"))["m"] or 0
+    cutoff = add_months(today, -shortest) + dt.timedelta(days=3)
     cases = (
         _open_cases(user, responsible)
+        .annotate(last_review=Subquery(last))
+        .filter(Q(last_review__lte=cutoff) | Q(last_review__isnull=True, opened_on__lte=cutoff))
         .select_related("client", "programme")
         .defer("eligibility_checks", "override_justification", "extension_justification")
-        .annotate(last_review=Subquery(last))
     )
     due = []
     for case in cases:

@@ -260,6 +260,15 @@ def test_reviews_fall_due_at_the_programme_interval(world):
     assert queries.reviews_due(world.counsellor_b, dt.date(2027, 1, 1)) == []
 
 
+def test_a_review_due_at_a_short_months_end_is_listed(world):
+    # Six months after 31 August is 28 February: the day is cut back to the month's end.
+    Programme.objects.update(review_interval_months=6)
+    case = open_case(world, opened_on=dt.date(2026, 8, 31))
+    assert queries.reviews_due(world.counsellor_a, dt.date(2027, 2, 27)) == []
+    due = queries.reviews_due(world.counsellor_a, dt.date(2027, 2, 28))
+    assert [(d.case, d.due_on) for d in due] == [(case, dt.date(2027, 2, 28))]
+
+
 def test_closure_needs_a_programme_reason_a_final_review_and_a_summary(world):
     case = open_case(world)
     goal = add_goal(world, case)
