@@ -178,5 +178,5 @@ def recent_clients(user: Any, limit: int = 15) -> list[Client]:
         .values_list("client_id", flat=True)[:200]
     )
     ids = list(dict.fromkeys(recent))[:limit]
-    found = {c.pk: c for c in clients_for(user).filter(pk__in=ids)}
+    found = {c.pk: c for c in clients_for(user).filter(pk__in=ids).select_related("office")}
     return [found[i] for i in ids if i in found]

@@ -3,6 +3,8 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from lotse.clients import queries, services
@@ -150,6 +152,32 @@ def test_log_a_contact_from_the_file(world, client_for):
     assert contact.office == world.office_a and contact.counsellor == world.counsellor_a
     assert {t.code for t in contact.topics.all()} == {"sgb2", "wohnen"}
     assert list(contact.household_members.all()) == [world.child_a]
+
+
+def test_the_recent_list_asks_as_many_queries_for_more_clients(world, client_for):
+    browser = client_for(world.counsellor_a)
+
+    def queries_with_a_contact_for(client):
+        response = browser.post(
+            f"/clients/{client.pk}/contacts/",
+            {
+                "kind": term("contact_kind", "kurzberatung").pk,
+                "date": timezone.localdate().isoformat(),
+                "duration_minutes": "20",
+                "channel": term("channel", "telefonisch").pk,
+                "topics": [term("topic", "wohnen").pk],
+                "interpreting": term("interpreting", "none").pk,
+            },
+        )
+        assert response.status_code == 302
+        with CaptureQueriesContext(connection) as captured:
+            recent = browser.get("/clients/").context["recent"]
+        return len(recent), len(captured)
+
+    one, queries_for_one = queries_with_a_contact_for(world.client_a)
+    two, queries_for_two = queries_with_a_contact_for(world.case_client_a)
+    assert (one, two) == (1, 2)
+    assert queries_for_two == queries_for_one
 
 
 def test_a_contact_without_topic_or_in_the_future_is_refused_and_kept(world, client_for):
