@@ -325,7 +325,9 @@ class ContactViewSet(ApiViewSet):
         return get_client_for(self.request.user, self.kwargs["client_pk"])
 
     def get_queryset(self) -> QuerySet[Any]:
-        return self.client.contacts.select_related("kind", "channel", "interpreting")
+        return self.client.contacts.select_related(
+            "kind", "channel", "interpreting"
+        ).prefetch_related("topics")
 
     def record_reading(self, page: Sequence[Any]) -> None:
         """The contacts of one client are a read of the file."""

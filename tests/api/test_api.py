@@ -7,8 +7,10 @@ import datetime as dt
 import json
 
 import pytest
+from django.db import connection
 from django.forms.models import model_to_dict
 from django.test import Client as HttpClient
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from lotse.api.models import ApiToken, IdempotentRequest
@@ -226,7 +228,13 @@ def test_contacts_are_listed_and_recorded(world, api_for):
     response = api.post(url, json.dumps(contact), content_type=JSON)
     assert response.status_code == 201, response.json()
     assert response.json()["topics"] == ["arbeit"]
-    assert len(api.get(url).json()["results"]) == len(listed) + 1
+    with CaptureQueriesContext(connection) as one_more:
+        assert len(api.get(url).json()["results"]) == len(listed) + 1
+    # A page asks as many queries however many contacts it holds (topics included).
+    assert api.post(url, json.dumps(contact), content_type=JSON).status_code == 201
+    with CaptureQueriesContext(connection) as two_more:
+        assert api.get(url).json()["results"][0]["topics"] == ["arbeit"]
+    assert len(two_more) == len(one_more)
 
 
 def test_lists_page_by_cursor(world, api_for):
