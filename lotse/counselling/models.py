@@ -37,8 +37,10 @@ class AgeBand(models.TextChoices):
 
 
 class Contact(models.Model):
+    # The three references are indexed together with the date (Meta.indexes), which
+    # also answers every lookup by the reference alone.
     office = models.ForeignKey(
-        Office, models.PROTECT, related_name="contacts", verbose_name=_("office")
+        Office, models.PROTECT, related_name="contacts", verbose_name=_("office"), db_index=False
     )
     client = models.ForeignKey(
         Client,
@@ -47,9 +49,14 @@ class Contact(models.Model):
         blank=True,
         related_name="contacts",
         verbose_name=_("client"),
+        db_index=False,
     )
     counsellor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("counsellor")
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        related_name="+",
+        verbose_name=_("counsellor"),
+        db_index=False,
     )
     kind = term_field(V.CONTACT_KIND, _("kind"))
     date = models.DateField(_("date"))
@@ -88,6 +95,8 @@ class Contact(models.Model):
         indexes = [
             models.Index(fields=["client", "-date"], name="contact_client_date_idx"),
             models.Index(fields=["office", "date"], name="contact_office_date_idx"),
+            # A counsellor's latest contacts: the clients seen recently.
+            models.Index(fields=["counsellor", "-date"], name="contact_counsellor_date_idx"),
         ]
         constraints = [
             models.CheckConstraint(
