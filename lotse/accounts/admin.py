@@ -52,10 +52,10 @@ class UserAdmin(AuditedAdmin, DjangoUserAdmin):  # type: ignore[type-arg]
         self.message_user(
             request,
             ngettext(
-                "The second factor of %(count)d user was reset; they set it up again at "
-                "the next sign-in.",
-                "The second factor of %(count)d users was reset; they set it up again at "
-                "the next sign-in.",
+                "The second factor of %(count)d user was reset and they were signed out "
+                "everywhere; they set it up again at the next sign-in.",
+                "The second factor of %(count)d users was reset and they were signed out "
+                "everywhere; they set it up again at the next sign-in.",
                 len(users),
             )
             % {"count": len(users)},

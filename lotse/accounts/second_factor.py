@@ -16,11 +16,15 @@ from __future__ import annotations
 
 import time
 from base64 import b32encode
+from importlib import import_module
 from typing import Any, NoReturn, cast
 
 import segno
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_otp import login as otp_login
 from django_otp.oath import TOTP
@@ -155,8 +159,26 @@ def _refused(user: User, username: str) -> NoReturn:
 
 
 def reset(actor: audit.Actor, user: User) -> int:
-    """Remove the user's devices (a lost or new phone): the next sign-in sets one up."""
+    """Remove the user's devices (a lost or new phone): the next sign-in sets one up.
+
+    The user is signed out everywhere too. A session left open on the lost phone would
+    otherwise be sent to set up a device, and whoever holds the phone could set up
+    their own without the password."""
     with transaction.atomic():
         removed, _by_model = TOTPDevice.objects.filter(user=user).delete()
-        audit.record(actor, RESET_EVENT, user, data={"devices": removed})
+        ended = _end_sessions(user)
+        audit.record(actor, RESET_EVENT, user, data={"devices": removed, "sessions": ended})
     return cast(int, removed)
+
+
+def _end_sessions(user: User) -> int:
+    """Delete every live session signed in as `user`, through the session engine's
+    store (so that a cache in front of the rows forgets them too)."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    live = store.get_model_class().objects.filter(expire_date__gt=timezone.now())
+    ended = 0
+    for session in live.iterator():
+        if session.get_decoded().get(SESSION_KEY) == str(user.pk):
+            store(session.session_key).delete()
+            ended += 1
+    return ended

@@ -155,6 +155,22 @@ def test_wrong_codes_are_audited_and_lock_the_username_with_wrong_passwords(worl
     assert not AuditEvent.objects.filter(action=second_factor.VERIFIED_EVENT).exists()
 
 
+def test_a_reset_signs_the_user_out_everywhere(world, client_for):
+    device_for(world.counsellor_a)
+    lost_phone = client_for(world.counsellor_a)  # still signed in on the lost phone
+    assert lost_phone.get("/").status_code == 200
+    colleague = client_for(world.team_lead_a)
+    second_factor.reset(world.admin, world.counsellor_a)
+    # Whoever holds the phone can neither go on nor set up a device of their own
+    # without the password.
+    for path in ("/", SET_UP):
+        response = lost_phone.get(path)
+        assert response.status_code == 302 and response.url.startswith("/accounts/login/")
+    assert colleague.get("/").status_code == 200
+    event = AuditEvent.objects.get(action=second_factor.RESET_EVENT)
+    assert event.data == {"devices": 1, "sessions": 1}
+
+
 def test_an_administrator_resets_a_lost_device(world, client_for):
     device_for(world.counsellor_a)
     admin = client_for(world.admin)
@@ -168,7 +184,7 @@ def test_an_administrator_resets_a_lost_device(world, client_for):
     assert not TOTPDevice.objects.filter(user=world.counsellor_a).exists()
     event = AuditEvent.objects.get(action=second_factor.RESET_EVENT)
     assert event.actor_id == world.admin.pk and event.object_id == str(world.counsellor_a.pk)
-    assert event.data == {"devices": 1}
+    assert event.data == {"devices": 1, "sessions": 0}
     # The next sign-in sets up a new one.
     assert password_sign_in("counsellor_a").get("/").url == f"{SET_UP}?next=%2F"
     # Nobody else may reset it: the administration answers 404.
