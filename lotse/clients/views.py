@@ -86,10 +86,13 @@ def client_create(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("The client has been registered."))
                 return redirect("clients:detail", client_pk=client.pk)
+    # Refused input answers 422 like the other forms; the duplicate question is not an error.
+    refused = bool(form.errors or consent_form.errors)
     return render(
         request,
         "clients/create.html",
         {"form": form, "consent_form": consent_form, "duplicates": duplicates},
+        status=422 if refused else 200,
     )
 
 
