@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import uuid
 from typing import Any
 
@@ -417,6 +418,15 @@ class HouseholdMember(PersonalRecord, models.Model):
             raise ValidationError({"birth_year": _("The year of birth lies in the future.")})
 
 
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.casefold())
+
+
+def _runs_within(part: list[str], whole: list[str]) -> bool:
+    """Whether the words of `part` occur in `whole` one after the other."""
+    return any(whole[i : i + len(part)] == part for i in range(len(whole) - len(part) + 1))
+
+
 class Consent(PersonalRecord, models.Model):
     class Form(models.TextChoices):
         WRITTEN = "written", _("written")
@@ -455,12 +465,15 @@ class Consent(PersonalRecord, models.Model):
         return [line.strip() for line in self.recipients.splitlines() if line.strip()]
 
     def names_recipient(self, organisation: str) -> bool:
-        """Whether one of the named recipients is `organisation` (or part of its name,
-        e.g. "Diakonie" for "Diakonie Ludwigsburg, Schuldnerberatung")."""
-        wanted = " ".join(organisation.casefold().split())
+        """Whether one of the named recipients is `organisation`, or its name is part of
+        the other by whole words ("Diakonie" for "Diakonie Ludwigsburg,
+        Schuldnerberatung"). Part of a word does not count: a consent to "Amt" is not one
+        to the Landratsamt. Fewer than three letters never match ("e. V.")."""
+        wanted = _words(organisation)
         for line in self.recipient_lines():
-            named = " ".join(line.casefold().split())
-            if len(named) >= 3 and (named in wanted or wanted in named):
+            named = _words(line)
+            shorter, longer = sorted((named, wanted), key=len)
+            if len("".join(shorter)) >= 3 and _runs_within(shorter, longer):
                 return True
         return False
 

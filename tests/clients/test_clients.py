@@ -180,6 +180,24 @@ def test_the_recent_list_asks_as_many_queries_for_more_clients(world, client_for
     assert queries_for_two == queries_for_one
 
 
+@pytest.mark.parametrize(
+    "named, organisation, covered",
+    [
+        ("Diakonie", "Diakonie Ludwigsburg, Schuldnerberatung", True),
+        ("Diakonie  Ludwigsburg", "diakonie ludwigsburg", True),
+        ("Frau Anna Schmidt (Ehrenamt)", "Anna Schmidt", True),
+        # Part of a word is not the organisation: a consent to "Amt" is not one to the
+        # Landratsamt, nor one to "Caritas" to the Caritasverband, nor "e. V." to anyone.
+        ("Amt", "Landratsamt Ludwigsburg", False),
+        ("Caritas", "Caritasverband Stuttgart", False),
+        ("e. V.", "Internationaler Bund e. V.", False),
+        ("Jobcenter", "Agentur für Arbeit", False),
+    ],
+)
+def test_a_consent_names_a_recipient_by_whole_words(named, organisation, covered):
+    assert Consent(recipients=f"Beratungsstelle\n{named}").names_recipient(organisation) is covered
+
+
 def test_a_contact_without_topic_or_in_the_future_is_refused_and_kept(world, client_for):
     response = client_for(world.counsellor_a).post(
         f"/clients/{world.client_a.pk}/contacts/",
