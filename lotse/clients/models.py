@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 import uuid
 from typing import Any
 
@@ -418,15 +417,6 @@ class HouseholdMember(PersonalRecord, models.Model):
             raise ValidationError({"birth_year": _("The year of birth lies in the future.")})
 
 
-def _words(text: str) -> list[str]:
-    return re.findall(r"\w+", text.casefold())
-
-
-def _runs_within(part: list[str], whole: list[str]) -> bool:
-    """Whether the words of `part` occur in `whole` one after the other."""
-    return any(whole[i : i + len(part)] == part for i in range(len(whole) - len(part) + 1))
-
-
 class Consent(PersonalRecord, models.Model):
     class Form(models.TextChoices):
         WRITTEN = "written", _("written")
@@ -469,11 +459,10 @@ class Consent(PersonalRecord, models.Model):
         the other by whole words ("Diakonie" for "Diakonie Ludwigsburg,
         Schuldnerberatung"). Part of a word does not count: a consent to "Amt" is not one
         to the Landratsamt. Fewer than three letters never match ("e. V.")."""
-        wanted = _words(organisation)
+        wanted = normalise(organisation)  # lowercase words, single spaces
         for line in self.recipient_lines():
-            named = _words(line)
-            shorter, longer = sorted((named, wanted), key=len)
-            if len("".join(shorter)) >= 3 and _runs_within(shorter, longer):
+            shorter, longer = sorted((normalise(line), wanted), key=len)
+            if len(shorter.replace(" ", "")) >= 3 and f" {shorter} " in f" {longer} ":
                 return True
         return False
 
