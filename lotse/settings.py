@@ -167,6 +167,8 @@ TEMPLATES = [
     },
 ]
 
+FORM_RENDERER = "lotse.core.forms.FormRenderer"
+
 
 def database(url: str) -> dj_database_url.DBConfig:
     return dj_database_url.parse(

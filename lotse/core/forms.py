@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from functools import cached_property
 from typing import Any, TypeVar
 
 from django import forms
@@ -8,13 +9,35 @@ from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.forms.models import ModelChoiceIterator
+from django.forms.renderers import DjangoTemplates, Jinja2
 from django.http import HttpRequest
+from django.template import TemplateDoesNotExist
 from django.utils.translation import gettext_lazy as _
 
 from lotse.organisations.models import District, Office, Provider
 
 F = TypeVar("F", bound=forms.Field)
 M = TypeVar("M", bound=models.Model)
+
+
+class FormRenderer(Jinja2):
+    """Django's own widget templates, drawn by Jinja2.
+
+    A form draws a template for every option of a select and every attribute list, a
+    hundred and more on the client file; Jinja2 draws these several times faster than
+    the Django template language, from the same templates Django ships for both.
+    Templates only the Django language has (the administration's widgets) are drawn by
+    it."""
+
+    def get_template(self, template_name: str) -> Any:
+        try:
+            return super().get_template(template_name)
+        except TemplateDoesNotExist:
+            return self.fallback.get_template(template_name)
+
+    @cached_property
+    def fallback(self) -> DjangoTemplates:
+        return DjangoTemplates()
 
 
 class ListedChoices(ModelChoiceIterator[Any]):
