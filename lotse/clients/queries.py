@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from lotse.clients.lib.names import MATCH_THRESHOLD, keys, normalise, similarity
@@ -136,9 +136,17 @@ def duplicates(
     return hits[:limit]
 
 
+def read_household_and_languages(client: Client) -> None:
+    """Read the client's household (with the members' records) and languages into the
+    record, once: the file shows them and so does the contact form beside it."""
+    household = Prefetch("household", HouseholdMember.objects.select_related("member"))
+    prefetch_related_objects([client], household, "languages")
+
+
 def client_file(user: Any, client: Client) -> dict[str, Any]:
     """Everything the client file shows, in a fixed number of queries."""
     today = timezone.localdate()
+    read_household_and_languages(client)
     consents = list(client.consents.select_related("recorded_by"))
     statuses = list(client.residence_statuses.select_related("status"))
     contacts = (
@@ -154,7 +162,7 @@ def client_file(user: Any, client: Client) -> dict[str, Any]:
         "current_status": next((s for s in statuses if s.is_current(today)), None),
         "accommodations": list(client.accommodations.select_related("kind", "municipality")),
         "needs": list(client.protection_needs.select_related("need")),
-        "household": list(client.household.select_related("member")),
+        "household": list(client.household.all()),
         "household_of": list(
             HouseholdMember.objects.filter(member=client).select_related("client")
         ),

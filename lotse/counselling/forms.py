@@ -1,14 +1,17 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from lotse.clients.lib import codes
-from lotse.clients.models import Client
+from lotse.clients.models import Client, ClientLanguage
+from lotse.clients.queries import read_household_and_languages
 from lotse.core.forms import ModelForm, field_of
 from lotse.core.models import Term
 from lotse.counselling.models import Contact
@@ -16,6 +19,13 @@ from lotse.organisations.models import Office
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DEFAULTS = (("kind", "contact_kind", "folgeberatung"), ("channel", "channel", "persoenlich"))
+
+
+def best_spoken(languages: Iterable[ClientLanguage]) -> ClientLanguage | None:
+    """The language the client speaks best (a first language before C2 … before none):
+    what a contact is most likely held in."""
+    rank = {level: n for n, level in enumerate(ClientLanguage.Level.values)}
+    return min(languages, key=lambda spoken: rank.get(spoken.level, len(rank)), default=None)
 
 
 class ContactForm(ModelForm[Contact]):
@@ -54,19 +64,24 @@ class ContactForm(ModelForm[Contact]):
         field.choices = [("", "–"), *codes.language_choices(language)]
         self.initial.setdefault("date", timezone.localdate())
         self.initial.setdefault("duration_minutes", 30)
+        wanted = Q()
+        for _name, vocabulary, code in DEFAULTS:
+            wanted |= Q(vocabulary=vocabulary, code=code)
+        defaults = {(t.vocabulary, t.code): t.pk for t in Term.objects.filter(wanted)}
         for name, vocabulary, code in DEFAULTS:
             field = field_of(self, name, forms.ModelChoiceField)
             field.empty_label = None  # always a default: no empty choice to step over
-            term = Term.objects.filter(vocabulary=vocabulary, code=code).first()
-            if term:
-                self.initial.setdefault(name, term.pk)
+            if (vocabulary, code) in defaults:
+                self.initial.setdefault(name, defaults[vocabulary, code])
         if client is None:
             self.fields.pop("household_members", None)
         else:
+            read_household_and_languages(client)  # no query where the file has read them
             members = field_of(self, "household_members", forms.ModelMultipleChoiceField)
-            members.queryset = client.household.select_related("member")
+            members.queryset = client.household.all()  # what a submission is checked against
+            members.choices = [(m.pk, str(m)) for m in client.household.all()]
             members.required = False
-            spoken = client.languages.order_by("level").first()
+            spoken = best_spoken(client.languages.all())
             if spoken:
                 self.initial.setdefault("language", spoken.language)
 

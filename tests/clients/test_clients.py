@@ -8,7 +8,14 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from lotse.clients import queries, services
-from lotse.clients.models import Client, ClientNameKey, Consent, Document, HouseholdMember
+from lotse.clients.models import (
+    Client,
+    ClientLanguage,
+    ClientNameKey,
+    Consent,
+    Document,
+    HouseholdMember,
+)
 from lotse.core.models import AuditEvent, Term
 from lotse.counselling.models import Contact
 from lotse.network import services as network
@@ -152,6 +159,51 @@ def test_log_a_contact_from_the_file(world, client_for):
     assert contact.office == world.office_a and contact.counsellor == world.counsellor_a
     assert {t.code for t in contact.topics.all()} == {"sgb2", "wohnen"}
     assert list(contact.household_members.all()) == [world.child_a]
+
+
+def test_the_files_contact_form_offers_the_household_and_the_best_spoken_language(
+    world, client_for
+):
+    for language, level in (("de", "A1"), ("ar", "native"), ("en", "B1")):
+        services.save_record(
+            world.counsellor_a,
+            ClientLanguage(client=world.client_a, language=language, level=level),
+        )
+    with CaptureQueriesContext(connection) as captured:
+        response = client_for(world.counsellor_a).get(f"/clients/{world.client_a.pk}/")
+    form = response.context["contact_form"]
+    assert form.initial["language"] == "ar"  # a first language before B1 and A1
+    assert f'value="{world.child_a.pk}"' in str(form["household_members"])
+    # The file and its form read the household and the languages once between them.
+    for table in ("clients_householdmember", "clients_clientlanguage"):
+        of_the_client = re.compile(
+            rf'FROM "{table}" .*WHERE "{table}"."client_id" (= |IN \(){world.client_a.pk}\b'
+        )
+        assert len([q for q in captured.captured_queries if of_the_client.search(q["sql"])]) == 1
+
+
+def test_a_contact_with_someone_elses_household_member_is_refused(world, client_for):
+    stranger = services.save_record(
+        world.counsellor_a,
+        HouseholdMember(
+            client=world.case_client_a, relation=HouseholdMember.Relation.CHILD, birth_year=2018
+        ),
+    )
+    response = client_for(world.counsellor_a).post(
+        f"/clients/{world.client_a.pk}/contacts/",
+        {
+            "kind": term("contact_kind", "kurzberatung").pk,
+            "date": timezone.localdate().isoformat(),
+            "duration_minutes": "20",
+            "channel": term("channel", "telefonisch").pk,
+            "topics": [term("topic", "wohnen").pk],
+            "interpreting": term("interpreting", "none").pk,
+            "household_members": [stranger.pk],
+        },
+    )
+    assert response.status_code == 422
+    assert "household_members" in response.context["contact_form"].errors
+    assert not Contact.objects.filter(client=world.client_a).exists()
 
 
 def test_the_recent_list_asks_as_many_queries_for_more_clients(world, client_for):
