@@ -9,7 +9,7 @@ import io
 
 import pytest
 from django.core.management import call_command
-from django.db.models import F
+from django.db.models import F, Max, Min
 from django.test import override_settings
 from django.utils import timezone
 
@@ -38,6 +38,15 @@ def test_the_proportions_of_the_brief_and_records_the_application_reads(client_f
     assert Step.objects.count() == Goal.objects.count()
     assert 0.5 < Review.objects.count() / Goal.objects.count() < 0.8
     assert Referral.objects.count() == 150
+    # A client's contacts fall in one episode of at most a year, none after today; in a
+    # year about one client in seven is counselled (the brief: 157 persons a counsellor).
+    today = timezone.localdate()
+    spans = Contact.objects.values("client").annotate(first=Min("date"), last=Max("date"))
+    assert max((span["last"] - span["first"]).days for span in spans) <= 365
+    assert not Contact.objects.filter(date__gt=today).exists()
+    year_ago = today - dt.timedelta(days=365)
+    counselled = Client.objects.filter(contacts__date__gt=year_ago).distinct().count()
+    assert 0.08 < counselled / 300 < 0.25
     # Every referral goes to a service of its client's district, and through the case
     # where the client has one.
     assert not Referral.objects.exclude(service__district=F("client__office__district")).exists()
@@ -55,7 +64,6 @@ def test_the_proportions_of_the_brief_and_records_the_application_reads(client_f
     assert browser.get(f"/clients/{other.pk}/").status_code == 404
     # The bw-im report of a generated office counts the people it counselled.
     template = ReportTemplate.objects.get(programme__key="bw-im")
-    today = timezone.localdate()
     offices = Office.objects.filter(memberships=lead)
     since = today - dt.timedelta(days=365)
     built = reports.build(template, offices, since, today, scope="office", threshold=1)

@@ -4,10 +4,13 @@ A state's worth of districts, providers, offices and counsellors, then clients w
 their name keys, contacts with topics, and cases with goals, in proportions from the
 brief: about ten contacts per client, a case for one client in five with one to three
 goals (each with a step, and a review for most), and a referral for one client in two,
-to services of the office's district. Names and
-nationalities follow the demo's origins. Rows go in by bulk loading, not through the
-services row by row: PostgreSQL's COPY, on SQLite batched inserts. Nothing of it is
-audited (no person did it) and every login's password is the demo's.
+to services of the office's district. A client's contacts, case and referral fall in one
+counselling episode of one to twelve months, and the episodes begin over ten years: a
+counsellor then sees about 150 persons in 1,000 contacts a year, near the brief's practice
+benchmark (157 persons, 772 sessions). Names and nationalities follow the demo's origins.
+Rows go in by bulk loading, not through the services row by row: PostgreSQL's COPY, on
+SQLite batched inserts. Nothing of it is audited (no person did it) and every login's
+password is the demo's.
 """
 
 from __future__ import annotations
@@ -46,6 +49,10 @@ from lotse.organisations.models import (
 )
 
 BATCH = 5_000
+YEARS = 10  # over which the clients' episodes begin
+EPISODE_DAYS = (30, 365)
+# (client id, office id, first day of the episode, its length in days)
+Made = tuple[int, int, dt.date, int]
 # Synthetic district keys: Baden-Württemberg's state key with numbers no district has.
 FIRST_DISTRICT = 900
 
@@ -251,11 +258,11 @@ def _organisations(
 
 def _clients(
     scale: Scale, rng: random.Random, offices: list[Office], report: Report
-) -> list[tuple[int, int]]:
+) -> list[Made]:
     """(client id, office id) of every client made."""
     today = timezone.localdate()
     weights = [o.weight for o in ORIGINS]
-    made: list[tuple[int, int]] = []
+    made: list[Made] = []
     blocking: list[tuple[int, set[str]]] = []
     start = next_id(Client)
 
@@ -268,6 +275,7 @@ def _clients(
             family = rng.choice(origin.family)
             spellings = " ".join(VARIANTS.get(w, w) for w in (given, family))
             other = spellings if spellings != f"{given} {family}" else ""
+            first = today - dt.timedelta(days=rng.randint(0, YEARS * 365))
             client = Client(
                 office=office,
                 given_names=given,
@@ -278,10 +286,10 @@ def _clients(
                 birth_day=rng.randint(1, 28),
                 sex=Sex.FEMALE if female else Sex.MALE,
                 nationalities=[origin.country],
-                entry_date=today - dt.timedelta(days=rng.randint(30, 10 * 365)),
+                entry_date=first - dt.timedelta(days=rng.randint(14, 2 * 365)),
             )
             client.search_name = client.search_text
-            made.append((start + n, office.pk))
+            made.append((start + n, office.pk, first, rng.randint(*EPISODE_DAYS)))
             blocking.append((start + n, client.blocking_keys))
             yield client
 
@@ -296,6 +304,11 @@ def _clients(
     return made
 
 
+def _day_in(rng: random.Random, first: dt.date, days: int, today: dt.date) -> dt.date:
+    """A day of the episode that begins on `first`, up to today for one still going on."""
+    return first + dt.timedelta(days=rng.randint(0, min(days, (today - first).days)))
+
+
 def _terms(vocabulary: str) -> list[int]:
     return list(
         Term.objects.filter(vocabulary=vocabulary, is_active=True).values_list("pk", flat=True)
@@ -305,7 +318,7 @@ def _terms(vocabulary: str) -> list[int]:
 def _contacts(
     scale: Scale,
     rng: random.Random,
-    clients: list[tuple[int, int]],
+    clients: list[Made],
     staff: dict[int, list[int]],
     report: Report,
 ) -> None:
@@ -315,7 +328,7 @@ def _contacts(
     topic_of: list[int] = []
 
     def contacts() -> Iterator[Contact]:
-        for client_id, office_id in clients:
+        for client_id, office_id, first, days in clients:
             for _n in range(max(1, round(rng.gauss(scale.contacts_per_client, 3)))):
                 topic_of.append(rng.choice(topics))
                 yield Contact(
@@ -323,7 +336,7 @@ def _contacts(
                     client_id=client_id,
                     counsellor_id=rng.choice(staff[office_id]),
                     kind_id=rng.choice(kinds),
-                    date=today - dt.timedelta(days=rng.randint(0, 3 * 365)),
+                    date=_day_in(rng, first, days, today),
                     duration_minutes=rng.choice((15, 30, 45, 60, 90)),
                     channel_id=rng.choice(channels),
                 )
@@ -337,7 +350,7 @@ def _contacts(
 def _cases(
     scale: Scale,
     rng: random.Random,
-    clients: list[tuple[int, int]],
+    clients: list[Made],
     staff: dict[int, list[int]],
     report: Report,
 ) -> dict[int, int]:
@@ -353,8 +366,8 @@ def _cases(
     counsellor_of: list[int] = []
 
     def cases() -> Iterator[Case]:
-        for client_id, office_id in chosen:
-            on = today - dt.timedelta(days=rng.randint(0, 3 * 365))
+        for client_id, office_id, first, days in chosen:
+            on = _day_in(rng, first, min(days, 60), today)  # soon after the first contact
             opened.append(on)
             closed = on + dt.timedelta(days=rng.randint(60, 700))
             ended.append(min(closed, today))
@@ -419,14 +432,14 @@ def _cases(
                 )
 
     _timed(report, "reviews", lambda: bulk_load(Review, reviews()))
-    return {client_id: start + n for n, (client_id, _office) in enumerate(chosen)}
+    return {made[0]: start + n for n, made in enumerate(chosen)}
 
 
 def _referrals(
     scale: Scale,
     rng: random.Random,
     offices: list[Office],
-    clients: list[tuple[int, int]],
+    clients: list[Made],
     case_of: dict[int, int],
     staff: dict[int, list[int]],
     report: Report,
@@ -466,8 +479,8 @@ def _referrals(
     chosen = rng.sample(clients, round(len(clients) * scale.referral_share))
 
     def referrals() -> Iterator[Referral]:
-        for client_id, office_id in chosen:
-            made = today - dt.timedelta(days=rng.randint(0, 3 * 365))
+        for client_id, office_id, first, days in chosen:
+            made = _day_in(rng, first, days, today)
             # Feedback comes within weeks; only the last quarter's are still awaited.
             recent = made > today - dt.timedelta(days=90)
             status = rng.choice(statuses if recent else answered)
