@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from lotse.cases.models import Case, Goal, Review, Step
 from lotse.clients import queries
-from lotse.clients.models import Client, ClientNameKey
+from lotse.clients.models import Client, ClientNameKey, ResidenceStatus
 from lotse.counselling.models import Contact
 from lotse.demo import bench
 from lotse.demo.scale import Scale, add_casework, generate
@@ -34,6 +34,7 @@ def test_the_proportions_of_the_brief_and_records_the_application_reads(client_f
     assert 2_400 < report.rows["contacts"] < 3_600  # about ten a client
     assert Case.objects.count() == 60 and Goal.objects.filter(case__isnull=False).count() >= 60
     assert ClientNameKey.objects.values("client").distinct().count() == 300
+    assert ResidenceStatus.objects.values("client").distinct().count() == 300
     assert report.rows["counsellors"] == 4 and report.rows["offices"] == 2
     assert Step.objects.count() == Goal.objects.count()
     assert 0.5 < Review.objects.count() / Goal.objects.count() < 0.8

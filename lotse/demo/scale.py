@@ -1,16 +1,16 @@
 """Synthetic data at the scale of a state (`manage.py generate_scale`), for benchmarks.
 
 A state's worth of districts, providers, offices and counsellors, then clients with
-their name keys, contacts with topics, and cases with goals, in proportions from the
-brief: about ten contacts per client, a case for one client in five with one to three
-goals (each with a step, and a review for most), and a referral for one client in two,
-to services of the office's district. A client's contacts, case and referral fall in one
-counselling episode of one to twelve months, and the episodes begin over ten years: a
-counsellor then sees about 150 persons in 1,000 contacts a year, near the brief's practice
-benchmark (157 persons, 772 sessions). Names and nationalities follow the demo's origins.
-Rows go in by bulk loading, not through the services row by row: PostgreSQL's COPY, on
-SQLite batched inserts. Nothing of it is audited (no person did it) and every login's
-password is the demo's.
+their name keys and residence statuses, contacts with topics, and cases with goals, in
+proportions from the brief: about ten contacts per client, a case for one client in five
+with one to three goals (each with a step, and a review for most), and a referral for one
+client in two, to services of the office's district. A client's contacts, case and
+referral fall in one counselling episode of one to twelve months, and the episodes begin
+over ten years: a counsellor then sees about 150 persons in 1,000 contacts a year, near
+the brief's practice benchmark (157 persons, 772 sessions). Names and nationalities
+follow the demo's origins. Rows go in by bulk loading, not through the services row by
+row: PostgreSQL's COPY, on SQLite batched inserts. Nothing of it is audited (no person
+did it) and every login's password is the demo's.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from django.utils import timezone
 
 from lotse.accounts.models import User
 from lotse.cases.models import Case, Goal, Phase, Review, Step
-from lotse.clients.models import Client, ClientNameKey, Sex
+from lotse.clients.models import Client, ClientNameKey, ResidenceStatus, Sex
 from lotse.core.models import Term
 from lotse.counselling.models import Contact
 from lotse.demo.clients import ORIGINS, VARIANTS
@@ -124,6 +124,7 @@ def _casework(
     report: Report,
 ) -> None:
     client_ids = _clients(scale, rng, offices, report)
+    _residence(rng, client_ids, report)
     _contacts(scale, rng, client_ids, staff, report)
     case_of = _cases(scale, rng, client_ids, staff, report)
     _referrals(scale, rng, offices, client_ids, case_of, staff, report)
@@ -256,9 +257,7 @@ def _organisations(
     return offices, staff
 
 
-def _clients(
-    scale: Scale, rng: random.Random, offices: list[Office], report: Report
-) -> list[Made]:
+def _clients(scale: Scale, rng: random.Random, offices: list[Office], report: Report) -> list[Made]:
     """(client id, office id) of every client made."""
     today = timezone.localdate()
     weights = [o.weight for o in ORIGINS]
@@ -302,6 +301,34 @@ def _clients(
 
     _timed(report, "client name keys", lambda: bulk_load(ClientNameKey, name_keys()))
     return made
+
+
+def _residence(rng: random.Random, clients: list[Made], report: Report) -> None:
+    """A residence status for every client from before the episode, limited to one to
+    three years for four in five; where that has run out, a following one for half."""
+    today = timezone.localdate()
+    statuses = _terms("residence_status")
+
+    def periods() -> Iterator[ResidenceStatus]:
+        for client_id, _office, first, _days in clients:
+            since = first - dt.timedelta(days=rng.randint(0, 365))
+            until = since + dt.timedelta(days=rng.randint(365, 3 * 365))
+            limited = rng.random() < 0.8
+            yield ResidenceStatus(
+                client_id=client_id,
+                status_id=rng.choice(statuses),
+                valid_from=since,
+                valid_until=until if limited else None,
+            )
+            if limited and until < today and rng.random() < 0.5:
+                yield ResidenceStatus(
+                    client_id=client_id,
+                    status_id=rng.choice(statuses),
+                    valid_from=until + dt.timedelta(days=1),
+                    valid_until=until + dt.timedelta(days=rng.randint(365, 3 * 365)),
+                )
+
+    _timed(report, "residence statuses", lambda: bulk_load(ResidenceStatus, periods()))
 
 
 def _day_in(rng: random.Random, first: dt.date, days: int, today: dt.date) -> dt.date:
