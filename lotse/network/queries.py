@@ -17,11 +17,13 @@ from lotse.clients.models import AsylumDecision, ResidenceStatus
 from lotse.clients.queries import clients_for
 from lotse.core import access
 from lotse.core.access import Capability
+from lotse.counselling.models import Contact
 from lotse.network.models import Appointment, FollowUp, Referral, Service
 from lotse.organisations.models import District, Office
 
 DEADLINE_HORIZON_DAYS = 14
 RESIDENCE_REMINDER_DAYS = 90
+COUNSELLING_DAYS = 183  # a client with a contact this recent is being counselled
 
 
 def own_offices(user: Any) -> QuerySet[Office]:
@@ -168,15 +170,28 @@ def open_deadlines(user: Any, until: dt.date) -> QuerySet[AsylumDecision]:
     )
 
 
+def counselled_by(user: Any, today: dt.date) -> QuerySet[Any]:
+    """The user's clients at present: those of an open case they hold or deputise, and
+    those they had a contact with in the last six months."""
+    held = Case.objects.filter(Q(counsellor=user) | Q(deputy=user), closed_on__isnull=True)
+    recent = Contact.objects.filter(
+        counsellor=user, date__gte=today - dt.timedelta(days=COUNSELLING_DAYS)
+    )
+    return clients_for(user).filter(
+        Q(pk__in=held.values("client")) | Q(pk__in=recent.values("client"))
+    )
+
+
 def expiring_residence(user: Any, today: dt.date) -> QuerySet[ResidenceStatus]:
-    """Current residence documents that expire within the reminder period (or expired
-    without a newer status recorded)."""
+    """Current residence documents of the clients the user counsels that expire within
+    the reminder period (or expired without a newer status recorded). An office keeps
+    the records of clients counselled years ago, whose documents are nobody's task now."""
     newer = ResidenceStatus.objects.filter(
         client_id=OuterRef("client_id"), valid_from__gt=OuterRef("valid_from")
     )
     return (
         ResidenceStatus.objects.filter(
-            client__in=clients_for(user),
+            client__in=counselled_by(user, today),
             valid_until__isnull=False,
             valid_until__lte=today + dt.timedelta(days=RESIDENCE_REMINDER_DAYS),
         )

@@ -20,6 +20,7 @@ from lotse.clients import services as clients
 from lotse.clients.models import AsylumDecision, Consent, DecisionKind
 from lotse.core.lib import tables
 from lotse.core.models import AuditEvent, Term
+from lotse.counselling.models import Contact
 from lotse.network import queries, services
 from lotse.network.models import Appointment, CalendarFeed, FollowUp, Referral, Service
 from lotse.organisations.models import Programme, Role
@@ -407,6 +408,7 @@ def test_a_deadline_warns_until_it_is_dealt_with(world, client_for):
 
 def test_expiring_residence_documents_are_reminded(world):
     today = timezone.localdate()
+    contact_on(world.counsellor_a, world.client_a, today)
     status = clients.save_record(
         world.counsellor_a,
         world.client_a.residence_statuses.model(
@@ -427,6 +429,52 @@ def test_expiring_residence_documents_are_reminded(world):
         ),
     )
     assert renewed.pk and not queries.expiring_residence(world.counsellor_a, today).exists()
+
+
+def test_residence_documents_are_reminded_to_who_counsels_the_client(world):
+    """Of the office's clients, those of a case the counsellor holds or a contact of
+    theirs in the last six months; not a client counselled long ago, nor by a colleague."""
+    today = timezone.localdate()
+    colleague = make_user("colleague_a", Role.COUNSELLOR, world.office_a)
+    expired = []
+    for client in (world.client_a, world.case_client_a):
+        expired.append(
+            clients.save_record(
+                world.counsellor_a,
+                client.residence_statuses.model(
+                    client=client,
+                    status=term("residence_status", "gestattung"),
+                    valid_from=today - dt.timedelta(days=400),
+                    valid_until=today - dt.timedelta(days=10),
+                ),
+            )
+        )
+
+    def reminded(user):
+        return set(queries.expiring_residence(user, today))
+
+    assert world.case_a.counsellor == world.counsellor_a and world.case_a.closed_on is None
+    assert reminded(world.counsellor_a) == {expired[1]} and reminded(colleague) == set()
+    contact = contact_on(colleague, world.client_a, today - dt.timedelta(days=200))
+    assert reminded(colleague) == set()  # counselled more than six months ago
+    Contact.objects.filter(pk=contact.pk).update(date=today - dt.timedelta(days=20))
+    assert reminded(colleague) == {expired[0]}
+
+
+def contact_on(counsellor, client, day):
+    return clients.log_contact(
+        counsellor,
+        Contact(
+            client=client,
+            office=client.office,
+            counsellor=counsellor,
+            kind=term("contact_kind", "folgeberatung"),
+            date=day,
+            duration_minutes=30,
+            channel=term("channel", "persoenlich"),
+        ),
+        topics=[term("topic", "wohnen")],
+    )
 
 
 # --- Mein Tag and the team --------------------------------------------------------------
