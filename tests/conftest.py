@@ -38,6 +38,7 @@ from lotse.clients.models import AsylumDecision, Client, Consent, DecisionKind, 
 from lotse.core.lib.tables import read_csv
 from lotse.core.models import Term
 from lotse.core.services import audited_save
+from lotse.counselling.models import Contact
 from lotse.network import services as network
 from lotse.network.models import Appointment, FollowUp, Referral, Service
 from lotse.organisations import services as org
@@ -59,6 +60,24 @@ def make_user(username, role, organisation=None):
     )
     org.add_membership(None, user, role, organisation)
     return user
+
+
+def logged_contact(counsellor, client, day=None, *, topic="wohnen", note=""):
+    """A follow-up contact in person of half an hour, logged through the service."""
+    return clients.log_contact(
+        counsellor,
+        Contact(
+            office=client.office,
+            client=client,
+            counsellor=counsellor,
+            kind=Term.objects.get(vocabulary="contact_kind", code="folgeberatung"),
+            channel=Term.objects.get(vocabulary="channel", code="persoenlich"),
+            date=day or timezone.localdate(),
+            duration_minutes=30,
+            note=note,
+        ),
+        [Term.objects.get(vocabulary="topic", code=topic)],
+    )
 
 
 def build_world():

@@ -40,7 +40,7 @@ class Due:
     due_on: dt.date
 
 
-def _open_cases(user: Any, responsible: Any) -> QuerySet[Case]:
+def open_cases(user: Any, responsible: Any) -> QuerySet[Case]:
     """Open cases in the user's reach; with `responsible`, only those they hold or deputise."""
     cases = cases_for(user).exclude(phase=Phase.CLOSED)
     if responsible is not None:
@@ -60,7 +60,7 @@ def reviews_due(user: Any, today: dt.date | None = None, *, responsible: Any = N
     shortest = Programme.objects.aggregate(m=Min("review_interval_months"))["m"] or 0
     cutoff = add_months(today, -shortest) + dt.timedelta(days=3)
     cases = (
-        _open_cases(user, responsible)
+        open_cases(user, responsible)
         .annotate(last_review=Subquery(last))
         .filter(Q(last_review__lte=cutoff) | Q(last_review__isnull=True, opened_on__lte=cutoff))
         .select_related("client", "programme")
@@ -81,7 +81,7 @@ def near_time_limit(
     today = today or timezone.localdate()
     # Only limits within the longest warning period any programme has can be due.
     longest = Programme.objects.aggregate(m=Max("limit_warning_months"))["m"] or 0
-    cases = _open_cases(user, responsible).filter(limit_until__lte=add_months(today, longest))
+    cases = open_cases(user, responsible).filter(limit_until__lte=add_months(today, longest))
     return sorted(
         (c for c in cases.select_related("client", "programme") if c.limit_warning(today)),
         key=lambda c: c.limit_until or today,

@@ -79,7 +79,9 @@ class ContactForm(ModelForm[Contact]):
             read_household_and_languages(client)  # no query where the file has read them
             members = field_of(self, "household_members", forms.ModelMultipleChoiceField)
             members.queryset = client.household.all()  # what a submission is checked against
-            members.choices = [(m.pk, str(m)) for m in client.household.all()]
+            members.choices = [
+                (m.pk, members.label_from_instance(m)) for m in client.household.all()
+            ]
             members.required = False
             spoken = best_spoken(client.languages.all())
             if spoken:

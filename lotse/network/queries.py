@@ -173,7 +173,7 @@ def open_deadlines(user: Any, until: dt.date) -> QuerySet[AsylumDecision]:
 def counselled_by(user: Any, today: dt.date) -> QuerySet[Any]:
     """The user's clients at present: those of an open case they hold or deputise, and
     those they had a contact with in the last six months."""
-    held = Case.objects.filter(Q(counsellor=user) | Q(deputy=user), closed_on__isnull=True)
+    held = case_queries.open_cases(user, responsible=user)
     recent = Contact.objects.filter(
         counsellor=user, date__gte=today - dt.timedelta(days=COUNSELLING_DAYS)
     )

@@ -29,6 +29,19 @@ def term(vocabulary, code):
     return Term.objects.get(vocabulary=vocabulary, code=code)
 
 
+def contact_posted(**changes):
+    """What the file's contact form sends for a short telephone call about housing."""
+    return {
+        "kind": term("contact_kind", "kurzberatung").pk,
+        "date": timezone.localdate().isoformat(),
+        "duration_minutes": "20",
+        "channel": term("channel", "telefonisch").pk,
+        "topics": [term("topic", "wohnen").pk],
+        "interpreting": term("interpreting", "none").pk,
+        **changes,
+    }
+
+
 def intake(client, **overrides):
     data = {
         "given_names": "Yusuf",
@@ -143,16 +156,11 @@ def test_log_a_contact_from_the_file(world, client_for):
     browser = client_for(world.counsellor_a)
     response = browser.post(
         f"/clients/{world.client_a.pk}/contacts/",
-        {
-            "kind": term("contact_kind", "kurzberatung").pk,
-            "date": timezone.localdate().isoformat(),
-            "duration_minutes": "20",
-            "channel": term("channel", "telefonisch").pk,
-            "topics": [term("topic", "sgb2").pk, term("topic", "wohnen").pk],
-            "language": "ar",
-            "interpreting": term("interpreting", "none").pk,
-            "household_members": [world.child_a.pk],
-        },
+        contact_posted(
+            topics=[term("topic", "sgb2").pk, term("topic", "wohnen").pk],
+            language="ar",
+            household_members=[world.child_a.pk],
+        ),
     )
     assert response.status_code == 302
     contact = Contact.objects.get(client=world.client_a)
@@ -190,16 +198,7 @@ def test_a_contact_with_someone_elses_household_member_is_refused(world, client_
         ),
     )
     response = client_for(world.counsellor_a).post(
-        f"/clients/{world.client_a.pk}/contacts/",
-        {
-            "kind": term("contact_kind", "kurzberatung").pk,
-            "date": timezone.localdate().isoformat(),
-            "duration_minutes": "20",
-            "channel": term("channel", "telefonisch").pk,
-            "topics": [term("topic", "wohnen").pk],
-            "interpreting": term("interpreting", "none").pk,
-            "household_members": [stranger.pk],
-        },
+        f"/clients/{world.client_a.pk}/contacts/", contact_posted(household_members=[stranger.pk])
     )
     assert response.status_code == 422
     assert "household_members" in response.context["contact_form"].errors
@@ -210,17 +209,7 @@ def test_the_recent_list_asks_as_many_queries_for_more_clients(world, client_for
     browser = client_for(world.counsellor_a)
 
     def queries_with_a_contact_for(client):
-        response = browser.post(
-            f"/clients/{client.pk}/contacts/",
-            {
-                "kind": term("contact_kind", "kurzberatung").pk,
-                "date": timezone.localdate().isoformat(),
-                "duration_minutes": "20",
-                "channel": term("channel", "telefonisch").pk,
-                "topics": [term("topic", "wohnen").pk],
-                "interpreting": term("interpreting", "none").pk,
-            },
-        )
+        response = browser.post(f"/clients/{client.pk}/contacts/", contact_posted())
         assert response.status_code == 302
         with CaptureQueriesContext(connection) as captured:
             recent = browser.get("/clients/").context["recent"]

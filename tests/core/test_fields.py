@@ -24,6 +24,7 @@ from lotse.core import fields
 from lotse.core.fields import UndecryptableValue
 from lotse.core.models import AuditEvent, Term
 from lotse.counselling.models import Contact
+from tests.conftest import logged_contact
 
 pytestmark = pytest.mark.django_db
 
@@ -64,20 +65,7 @@ def working_note(world, text):
 
 
 def contact(world, note):
-    return clients.log_contact(
-        world.counsellor_a,
-        Contact(
-            office=world.office_a,
-            client=world.client_a,
-            counsellor=world.counsellor_a,
-            kind=term("contact_kind", "folgeberatung"),
-            channel=term("channel", "persoenlich"),
-            date=timezone.localdate(),
-            duration_minutes=30,
-            note=note,
-        ),
-        [term("topic", "psychosoziales")],
-    )
+    return logged_contact(world.counsellor_a, world.client_a, topic="psychosoziales", note=note)
 
 
 MAKE = {"protection need": protection_need, "working note": working_note, "contact": contact}

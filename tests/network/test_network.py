@@ -25,7 +25,7 @@ from lotse.network import queries, services
 from lotse.network.models import Appointment, CalendarFeed, FollowUp, Referral, Service
 from lotse.organisations.models import Programme, Role
 from lotse.staffing.models import Position
-from tests.conftest import confirm_password, make_user
+from tests.conftest import confirm_password, logged_contact, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -408,7 +408,7 @@ def test_a_deadline_warns_until_it_is_dealt_with(world, client_for):
 
 def test_expiring_residence_documents_are_reminded(world):
     today = timezone.localdate()
-    contact_on(world.counsellor_a, world.client_a, today)
+    logged_contact(world.counsellor_a, world.client_a, today)
     status = clients.save_record(
         world.counsellor_a,
         world.client_a.residence_statuses.model(
@@ -455,26 +455,10 @@ def test_residence_documents_are_reminded_to_who_counsels_the_client(world):
 
     assert world.case_a.counsellor == world.counsellor_a and world.case_a.closed_on is None
     assert reminded(world.counsellor_a) == {expired[1]} and reminded(colleague) == set()
-    contact = contact_on(colleague, world.client_a, today - dt.timedelta(days=200))
+    contact = logged_contact(colleague, world.client_a, today - dt.timedelta(days=200))
     assert reminded(colleague) == set()  # counselled more than six months ago
     Contact.objects.filter(pk=contact.pk).update(date=today - dt.timedelta(days=20))
     assert reminded(colleague) == {expired[0]}
-
-
-def contact_on(counsellor, client, day):
-    return clients.log_contact(
-        counsellor,
-        Contact(
-            client=client,
-            office=client.office,
-            counsellor=counsellor,
-            kind=term("contact_kind", "folgeberatung"),
-            date=day,
-            duration_minutes=30,
-            channel=term("channel", "persoenlich"),
-        ),
-        topics=[term("topic", "wohnen")],
-    )
 
 
 # --- Mein Tag and the team --------------------------------------------------------------

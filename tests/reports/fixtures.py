@@ -11,14 +11,13 @@ from django.test import TestCase
 from django.utils import timezone
 
 from lotse.accounts.models import User
-from lotse.clients import services as clients
 from lotse.core.models import Term
-from lotse.counselling.models import Contact
 from lotse.demo import data
 from lotse.organisations import services as org
 from lotse.organisations.models import Role
 from lotse.reports import queries, services
 from lotse.reports.models import ReportTemplate
+from tests.conftest import logged_contact
 
 
 def term(vocabulary, code):
@@ -28,19 +27,7 @@ def term(vocabulary, code):
 def add_contacts(w):
     """Two contacts of the case client and one of client A, today at office A."""
     for client in (w.case_client_a, w.case_client_a, w.client_a):
-        clients.log_contact(
-            w.counsellor_a,
-            Contact(
-                office=w.office_a,
-                client=client,
-                counsellor=w.counsellor_a,
-                kind=term("contact_kind", "folgeberatung"),
-                channel=term("channel", "persoenlich"),
-                date=timezone.localdate(),
-                duration_minutes=30,
-            ),
-            [term("topic", "wohnen")],
-        )
+        logged_contact(w.counsellor_a, client)
 
 
 def this_year():
