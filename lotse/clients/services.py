@@ -30,6 +30,7 @@ from lotse.core.audit import Actor
 from lotse.core.lib.deadlines import legal_deadline
 from lotse.core.services import audited_save
 from lotse.counselling.models import Contact
+from lotse.reports import store
 
 M = TypeVar("M", bound=models.Model)
 
@@ -244,6 +245,8 @@ def merge_clients(actor: Actor, survivor: Client, duplicate: Client, reason: str
         survivor.nationalities = list(
             dict.fromkeys([*survivor.nationalities, *duplicate.nationalities])
         )
+        # The moved contacts now count by the survivor's cases.
+        store.refresh(survivor.contacts.all())
         duplicate.merged_into = survivor
         Client.objects.filter(pk=duplicate.pk).update(merged_into=survivor)
         ClientNameKey.objects.filter(client=duplicate).delete()

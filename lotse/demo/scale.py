@@ -47,6 +47,7 @@ from lotse.organisations.models import (
     Role,
     State,
 )
+from lotse.reports import store
 
 BATCH = 5_000
 YEARS = 10  # over which the clients' episodes begin
@@ -125,8 +126,11 @@ def _casework(
 ) -> None:
     client_ids = _clients(scale, rng, offices, report)
     _residence(rng, client_ids, report)
+    first_contact = next_id(Contact)
     _contacts(scale, rng, client_ids, staff, report)
     case_of = _cases(scale, rng, client_ids, staff, report)
+    new = Contact.objects.filter(pk__gte=first_contact)
+    _timed(report, "counted contacts", lambda: store.refresh(new))
     _referrals(scale, rng, offices, client_ids, case_of, staff, report)
 
 

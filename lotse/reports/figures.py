@@ -44,6 +44,7 @@ from lotse.core.models import Term
 from lotse.counselling.models import AgeBand, Contact
 from lotse.network.models import Referral
 from lotse.organisations.models import Office, Programme
+from lotse.reports.models import CountedContact
 from lotse.reports.report import Section, Value
 from lotse.structural.models import Activity
 
@@ -96,15 +97,19 @@ class Basis:
         return in_a_case.order_by(), outside.order_by()
 
     @property
-    def contact_parts(self) -> tuple[QuerySet[Contact], QuerySet[Contact]]:
-        period = Contact.objects.filter(
-            office__in=self.office_ids, date__range=(self.start, self.end)
-        )
-        return self.counted(period, "date")
+    def contacts(self) -> QuerySet[CountedContact]:
+        """The period's contacts that count for the programme, once each, from the
+        reporting store (`store.py`): a row of the programme, or of no case, at one of
+        the offices (which all run the programme)."""
+        return CountedContact.objects.filter(
+            Q(programme=self.programme) | Q(programme__isnull=True),
+            office__in=self.office_ids,
+            date__range=(self.start, self.end),
+        ).order_by()
 
     @property
     def persons(self) -> QuerySet[Client]:
-        return Client.objects.filter(pk__in=_union(self.contact_parts, "client")).order_by()
+        return Client.objects.filter(pk__in=self.contacts.values("client")).order_by()
 
     @property
     def referrals(self) -> QuerySet[Referral]:
@@ -130,13 +135,6 @@ class Basis:
         fields = ("birth_year", "birth_month", "sex", "nationalities", "status")
         groups = self.persons.annotate(status=Subquery(latest)).values(*fields)
         return list(groups.annotate(n=Count("pk")))
-
-    def count_by(self, field: str) -> Counter[Any]:
-        """Counted contacts by the value of `field`, over both parts."""
-        counts: Counter[Any] = Counter()
-        for part in self.contact_parts:
-            counts.update(dict(part.values_list(field).annotate(n=Count("pk")).order_by()))
-        return counts
 
     def single(self, value: int) -> int | None:
         """A count published on its own: withheld below the threshold (zero is shown)."""
@@ -205,24 +203,22 @@ def _share(part: Value, whole: Value, basis: Basis) -> Value:
 
 
 def persons(basis: Basis) -> Section:
-    anonymous = in_groups = 0
-    for part in basis.contact_parts:
-        without_a_file = part.filter(client__isnull=True).aggregate(
-            anonymous=Count("pk", filter=Q(participants__isnull=True)),
-            in_groups=Sum("participants"),
-        )
-        anonymous += without_a_file["anonymous"]
-        in_groups += without_a_file["in_groups"] or 0
-    with_family = [part.filter(household_members__isnull=False) for part in basis.contact_parts]
-    family = HouseholdMember.objects.filter(pk__in=_union(with_family, "household_members"))
+    without_a_file = basis.contacts.filter(client__isnull=True).aggregate(
+        anonymous=Count("pk", filter=Q(participants__isnull=True)),
+        in_groups=Sum("participants"),
+    )
+    alongside = Contact.household_members.through.objects.filter(
+        contact__in=basis.contacts.values("contact")
+    )
+    family = HouseholdMember.objects.filter(pk__in=alongside.values("householdmember"))
     rows: list[list[Value]] = [
         [
             _("Persons counselled with a file (each counted once)"),
             sum(group["n"] for group in basis.person_groups),
         ],
         [_("Family members counselled alongside"), family.count()],
-        [_("Anonymous contacts"), anonymous],
-        [_("Participants in group sessions without a file"), in_groups],
+        [_("Anonymous contacts"), without_a_file["anonymous"]],
+        [_("Participants in group sessions without a file"), without_a_file["in_groups"]],
     ]
     for row in rows:
         row[1] = basis.single(int(row[1] or 0))
@@ -236,25 +232,38 @@ def persons(basis: Basis) -> Section:
     )
 
 
-def _contacts_by(basis: Basis, code: str, title: str, field: str, vocabulary: str) -> Section:
-    by_value = basis.count_by(field)
-    counts = Counter({(str(pk), "n"): n for pk, n in by_value.items() if pk is not None})
+def _contacts_by(
+    basis: Basis, code: str, title: str, counted: QuerySet[Any], field: str, vocabulary: str
+) -> Section:
+    """`counted` (contacts or topic mentions) by the term in `field`."""
+    by_value = counted.values_list(field).annotate(n=Count("pk")).order_by()
+    counts = Counter({(str(pk), "n"): n for pk, n in by_value if pk is not None})
     rows = _terms(vocabulary, used=(int(k) for k, _c in counts))
     return table_section(basis, code, title, _("Kind"), rows, [("n", _("Contacts"))], counts)[0]
 
 
 def contacts_by_kind(basis: Basis) -> Section:
-    return _contacts_by(basis, "contacts_by_kind", _("Contacts by kind"), "kind", V.CONTACT_KIND)
+    return _contacts_by(
+        basis, "contacts_by_kind", _("Contacts by kind"), basis.contacts, "kind", V.CONTACT_KIND
+    )
 
 
 def contacts_by_channel(basis: Basis) -> Section:
     return _contacts_by(
-        basis, "contacts_by_channel", _("Contacts by channel"), "channel", V.CHANNEL
+        basis,
+        "contacts_by_channel",
+        _("Contacts by channel"),
+        basis.contacts,
+        "channel",
+        V.CHANNEL,
     )
 
 
 def contacts_by_topic(basis: Basis) -> Section:
-    section = _contacts_by(basis, "contacts_by_topic", _("Contacts by topic"), "topics", V.TOPIC)
+    mentions = Contact.topics.through.objects.filter(contact__in=basis.contacts.values("contact"))
+    section = _contacts_by(
+        basis, "contacts_by_topic", _("Contacts by topic"), mentions, "term", V.TOPIC
+    )
     note = _("A contact can have several topics; the total counts topic mentions.")
     return replace(section, note=note)
 

@@ -103,3 +103,64 @@ class ReportRun(models.Model):
     def is_busy(self) -> bool:
         """Queued or being built: the page shows its progress."""
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+
+class CountedContact(models.Model):
+    """A contact as the programme reports count it (`lotse/reports/store.py`): one row
+    per programme of a case the client had open on the contact's day, or one row without
+    a programme when no case was open. What the figures count by is repeated here, so a
+    report reads this one narrow table instead of joining contacts to cases."""
+
+    contact = models.ForeignKey(
+        "counselling.Contact",
+        models.CASCADE,
+        related_name="+",
+        verbose_name=_("contact"),
+        db_index=False,  # the unique constraint's index begins with it
+    )
+    # Copies of the contact's fields and of the cases' programmes: no constraints of
+    # their own and no indexes beyond the report's (Meta.indexes).
+    programme = models.ForeignKey(
+        Programme,
+        models.DO_NOTHING,
+        null=True,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    office = models.ForeignKey(
+        "organisations.Office",
+        models.DO_NOTHING,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    date = models.DateField()
+    client = models.ForeignKey(
+        "clients.Client",
+        models.DO_NOTHING,
+        null=True,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    kind = models.ForeignKey(
+        "core.Term", models.DO_NOTHING, related_name="+", db_constraint=False, db_index=False
+    )
+    channel = models.ForeignKey(
+        "core.Term", models.DO_NOTHING, related_name="+", db_constraint=False, db_index=False
+    )
+    participants = models.PositiveSmallIntegerField(null=True)
+
+    class Meta:
+        verbose_name = _("counted contact")
+        verbose_name_plural = _("counted contacts")
+        indexes = [models.Index(fields=["date", "office"], name="counted_date_office_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contact", "programme"], name="counted_contact_programme_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contact_id} {self.programme_id}"

@@ -1,0 +1,14 @@
+"""The reporting store in a client's file, for export and anonymisation
+(lotse/clients/privacy.py)."""
+
+from lotse.clients.privacy import Record, Treatment
+from lotse.reports.models import CountedContact
+
+RECORDS = [
+    Record(
+        CountedContact,
+        "client",
+        Treatment.KEEP,
+        "each contact as the reports count it: programme, office, day, kind and channel",
+    ),
+]

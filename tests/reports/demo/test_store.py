@@ -1,0 +1,35 @@
+"""The reporting store after the demo was loaded through the services: every contact,
+counted again in Python from the contacts and the cases (lotse/reports/store.py)."""
+
+from collections import defaultdict
+
+import pytest
+
+from lotse.cases.models import Case
+from lotse.counselling.models import Contact
+from lotse.reports.models import CountedContact
+
+pytestmark = pytest.mark.django_db
+FIELDS = ("office_id", "date", "client_id", "kind_id", "channel_id", "participants")
+
+
+def test_the_store_holds_each_contact_once_per_programme_it_counts_for(demo):
+    spans = defaultdict(list)
+    for client, programme, opened, closed in Case.objects.values_list(
+        "client_id", "programme_id", "opened_on", "closed_on"
+    ):
+        spans[client].append((programme, opened, closed))
+    expected = []
+    for pk, *fields in Contact.objects.values_list("pk", *FIELDS):
+        day, client = fields[1], fields[2]
+        programmes = {
+            programme
+            for programme, opened, closed in spans[client]
+            if opened <= day and (closed is None or day <= closed)
+        }
+        expected += [(pk, programme, *fields) for programme in programmes or {None}]
+    stored = list(CountedContact.objects.values_list("contact_id", "programme_id", *FIELDS))
+
+    assert sorted(stored, key=str) == sorted(expected, key=str)
+    in_a_case = sum(1 for row in expected if row[1] is not None)
+    assert 0 < in_a_case < len(expected)  # the demo has both kinds

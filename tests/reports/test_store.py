@@ -1,0 +1,87 @@
+"""The reporting store follows every write to contacts and cases (lotse/reports/store.py)."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from lotse.cases import services as cases
+from lotse.clients import services as clients
+from lotse.clients.models import Client
+from lotse.core.services import audited_delete
+from lotse.organisations.models import Programme
+from lotse.reports.models import CountedContact
+from tests.conftest import logged_contact
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate()
+DAYS = [TODAY - dt.timedelta(days=n) for n in (60, 30, 10)]
+
+
+def counted(contact):
+    """The programmes the contact counts for (None: no case open on its day)."""
+    rows = CountedContact.objects.filter(contact=contact)
+    return {(row.client_id, row.programme_id) for row in rows}
+
+
+def open_case(world, client, programme=None, days_ago=45):
+    return cases.open_case(
+        world.counsellor_a,
+        client,
+        programme or world.bw_im,
+        counsellor=world.counsellor_a,
+        opened_on=TODAY - dt.timedelta(days=days_ago),
+        justification="Test",
+    )
+
+
+def test_a_contact_counts_by_the_cases_open_on_its_day(world):
+    client, bw_im = world.client_a, world.bw_im.pk
+    early, middle, late = (logged_contact(world.counsellor_a, client, day) for day in DAYS)
+    assert counted(early) == counted(late) == {(client.pk, None)}
+
+    case = open_case(world, client)  # back-dated: 45 days ago
+    assert [counted(c) for c in (early, middle, late)] == [
+        {(client.pk, None)},
+        {(client.pk, bw_im)},
+        {(client.pk, bw_im)},
+    ]
+    reason = case.programme.closure_reasons.first()
+    cases.close_case(world.counsellor_a, case, reason=reason, summary="Ziel erreicht", on=DAYS[1])
+    assert counted(middle) == {(client.pk, bw_im)}  # counted on the day it closed
+    assert counted(late) == {(client.pk, None)}
+
+    cases.reopen_case(world.counsellor_a, case, "Neue Fragen")
+    assert counted(late) == {(client.pk, bw_im)}
+    audited_delete(world.admin, case)
+    assert counted(late) == {(client.pk, None)}
+
+
+def test_a_contact_counts_for_each_programme_with_a_case_open(world):
+    mbe = Programme.objects.get(key="mbe")
+    world.office_a.programmes.add(mbe)
+    open_case(world, world.client_a)
+    open_case(world, world.client_a, mbe, days_ago=20)
+    contact = logged_contact(world.counsellor_a, world.client_a, DAYS[2])
+    assert counted(contact) == {(world.client_a.pk, world.bw_im.pk), (world.client_a.pk, mbe.pk)}
+
+
+def test_a_changed_contact_is_counted_anew(world):
+    open_case(world, world.client_a)
+    contact = logged_contact(world.counsellor_a, world.client_a, DAYS[2])
+    contact.date = DAYS[0]
+    contact.save()
+    assert counted(contact) == {(world.client_a.pk, None)}
+
+
+def test_merged_contacts_count_by_the_survivors_cases(world):
+    duplicate = clients.save_client(
+        world.counsellor_a,
+        Client(office=world.office_a, given_names="Mohamed", family_name="Alhassan"),
+    )
+    contact = logged_contact(world.counsellor_a, duplicate, DAYS[2])
+    open_case(world, world.client_a)
+    assert counted(contact) == {(duplicate.pk, None)}
+
+    clients.merge_clients(world.counsellor_a, world.client_a, duplicate, "Dieselbe Person")
+    assert counted(contact) == {(world.client_a.pk, world.bw_im.pk)}
