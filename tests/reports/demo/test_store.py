@@ -22,7 +22,7 @@ def test_the_store_holds_each_contact_once_per_programme_it_counts_for(demo):
     expected = []
     for pk, *fields in Contact.objects.values_list("pk", *FIELDS):
         day, client = fields[1], fields[2]
-        programmes = {
+        programmes: set[int | None] = {
             programme
             for programme, opened, closed in spans[client]
             if opened <= day and (closed is None or day <= closed)
