@@ -44,7 +44,7 @@ from lotse.core.models import Term
 from lotse.counselling.models import AgeBand, Contact
 from lotse.network.models import Referral
 from lotse.organisations.models import Office, Programme
-from lotse.reports.models import CountedContact
+from lotse.reports.models import CountedContact, CountedTopic
 from lotse.reports.report import Section, Value
 from lotse.structural.models import Activity
 
@@ -99,9 +99,18 @@ class Basis:
     @property
     def contacts(self) -> QuerySet[CountedContact]:
         """The period's contacts that count for the programme, once each, from the
-        reporting store (`store.py`): a row of the programme, or of no case, at one of
-        the offices (which all run the programme)."""
-        return CountedContact.objects.filter(
+        reporting store (`store.py`)."""
+        return self._counted(CountedContact)
+
+    @property
+    def topics(self) -> QuerySet[CountedTopic]:
+        """The topics of those contacts, once per contact and topic."""
+        return self._counted(CountedTopic)
+
+    def _counted(self, stored: type[CountedContact | CountedTopic]) -> QuerySet[Any]:
+        """The period's rows of the store that count: of the programme, or of no case, at
+        one of the offices (which all run the programme)."""
+        return stored.objects.filter(
             Q(programme=self.programme) | Q(programme__isnull=True),
             office__in=self.office_ids,
             date__range=(self.start, self.end),
@@ -260,9 +269,8 @@ def contacts_by_channel(basis: Basis) -> Section:
 
 
 def contacts_by_topic(basis: Basis) -> Section:
-    mentions = Contact.topics.through.objects.filter(contact__in=basis.contacts.values("contact"))
     section = _contacts_by(
-        basis, "contacts_by_topic", _("Contacts by topic"), mentions, "term", V.TOPIC
+        basis, "contacts_by_topic", _("Contacts by topic"), basis.topics, "topic", V.TOPIC
     )
     note = _("A contact can have several topics; the total counts topic mentions.")
     return replace(section, note=note)

@@ -2,7 +2,7 @@
 (lotse/clients/privacy.py)."""
 
 from lotse.clients.privacy import Record, Treatment
-from lotse.reports.models import CountedContact
+from lotse.reports.models import CountedContact, CountedTopic
 
 RECORDS = [
     Record(
@@ -10,5 +10,11 @@ RECORDS = [
         "client",
         Treatment.KEEP,
         "each contact as the reports count it: programme, office, day, kind and channel",
+    ),
+    Record(
+        CountedTopic,
+        "contact__client",
+        Treatment.KEEP,
+        "the topics of each contact as the reports count them: programme, office and day",
     ),
 ]

@@ -5,15 +5,18 @@ contact's day; with no case open that day it counts for every programme its offi
 (docs/reports.md). Asking that of a year of a state's contacts joins millions of contacts
 to the cases twice. `reports.CountedContact` keeps the answer instead: one row per
 programme of a case open on the contact's day, or one row without a programme when none
-was, with the fields the figures count by.
+was, with the fields the figures count by; `reports.CountedTopic` repeats those rows once
+per topic of the contact, for the topic figure.
 
-The rows of a contact follow from the contact and its client's cases, so they are
-rewritten whenever one of those is saved or deleted (signals, `apps.py`); `refresh` is
+The rows of a contact follow from the contact, its topics and its client's cases, so they
+are rewritten whenever one of those is saved or deleted (signals, `apps.py`); `refresh` is
 called directly by the writes that bypass `save()` (merging records, bulk loading).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import connections, router
@@ -21,27 +24,49 @@ from django.db.models import QuerySet
 
 from lotse.cases.models import Case
 from lotse.counselling.models import Contact
-from lotse.reports.models import CountedContact
+from lotse.reports.models import CountedContact, CountedTopic
 
 
 def refresh(contacts: QuerySet[Contact]) -> int:
-    """Rewrite the rows of `contacts` from the contacts and their clients' cases; returns
-    how many rows were written."""
+    """Rewrite the rows of `contacts`, and of their topics, from the contacts and their
+    clients' cases; returns how many contact rows were written."""
     using = router.db_for_write(CountedContact)
     CountedContact.objects.using(using).filter(contact__in=contacts.values("pk")).delete()
+    with _rewriting_topics(contacts) as (cursor, where, params):
+        cursor.execute(fill_sql(Contact, Case, CountedContact, where), params)
+        written = int(cursor.rowcount)
+        cursor.execute(fill_topics_sql(Contact, CountedContact, CountedTopic, where), params)
+    return written
+
+
+def refresh_topics(contacts: QuerySet[Contact]) -> None:
+    """Rewrite the topic rows of `contacts` from their rows and their topics."""
+    with _rewriting_topics(contacts) as (cursor, where, params):
+        cursor.execute(fill_topics_sql(Contact, CountedContact, CountedTopic, where), params)
+
+
+@contextmanager
+def _rewriting_topics(contacts: QuerySet[Contact]) -> Iterator[tuple[Any, str, Any]]:
+    """Delete the topic rows of `contacts`; yield a cursor and the condition over the
+    contact table (`c`) with its parameters that picks them."""
+    using = router.db_for_write(CountedTopic)
+    CountedTopic.objects.using(using).filter(contact__in=contacts.values("pk")).delete()
     chosen, params = contacts.using(using).values("pk").order_by().query.sql_with_params()
     with connections[using].cursor() as cursor:
-        cursor.execute(fill_sql(Contact, Case, CountedContact, f"c.id IN ({chosen})"), params)
-        return int(cursor.rowcount)
+        yield cursor, f"c.id IN ({chosen})", params
+
+
+def _columns(model: Any, *names: str) -> str:
+    return ", ".join(model._meta.get_field(name).column for name in names)
 
 
 def fill_sql(contact: Any, case: Any, store: Any, where: str) -> str:
     """The INSERT that writes the store's rows for the contacts matching `where` (over the
-    contact table as `c`). Models are passed in so that a migration can use its own."""
-    columns = ", ".join(
-        store._meta.get_field(name).column
-        for name in ("contact", "programme", "office", "date", "client", "kind", "channel")
-    )
+    contact table as `c`). Models are passed in so that a migration can use its own.
+
+    Rows are written in date order: a report reads a period, and a period's rows then lie
+    together on disk, as they do for rows written day by day."""
+    columns = _columns(store, "contact", "programme", "office", "date", "client", "kind", "channel")
     # Table names come from the models, the condition from a compiled queryset.
     return f"""
         INSERT INTO {store._meta.db_table} ({columns}, participants)
@@ -51,11 +76,34 @@ def fill_sql(contact: Any, case: Any, store: Any, where: str) -> str:
         LEFT JOIN {case._meta.db_table} k ON k.client_id = c.client_id
              AND k.opened_on <= c.date AND (k.closed_on IS NULL OR k.closed_on >= c.date)
         WHERE {where}
+        ORDER BY c.date
+    """  # noqa: S608
+
+
+def fill_topics_sql(contact: Any, store: Any, topics: Any, where: str) -> str:
+    """The INSERT that writes the topic rows of the contacts matching `where`, from their
+    rows in the store (written first) and their topics."""
+    mentions = contact._meta.get_field("topics").remote_field.through
+    columns = _columns(topics, "contact", "programme", "office", "date", "topic")
+    return f"""
+        INSERT INTO {topics._meta.db_table} ({columns})
+        SELECT s.contact_id, s.programme_id, s.office_id, s.date, t.term_id
+        FROM {contact._meta.db_table} c
+        JOIN {store._meta.db_table} s ON s.contact_id = c.id
+        JOIN {mentions._meta.db_table} t ON t.contact_id = c.id
+        WHERE {where}
+        ORDER BY s.date
     """  # noqa: S608
 
 
 def contact_saved(sender: Any, instance: Contact, **kwargs: Any) -> None:
     refresh(Contact.objects.filter(pk=instance.pk))
+
+
+def topics_changed(sender: Any, instance: Any, action: str, **kwargs: Any) -> None:
+    """Topics set on a contact (terms have no way back to their contacts)."""
+    if action in {"post_add", "post_remove", "post_clear"}:
+        refresh_topics(Contact.objects.filter(pk=instance.pk))
 
 
 def case_changed(sender: Any, instance: Case, **kwargs: Any) -> None:

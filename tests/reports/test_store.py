@@ -8,9 +8,10 @@ from django.utils import timezone
 from lotse.cases import services as cases
 from lotse.clients import services as clients
 from lotse.clients.models import Client
+from lotse.core.models import Term
 from lotse.core.services import audited_delete
 from lotse.organisations.models import Programme
-from lotse.reports.models import CountedContact
+from lotse.reports.models import CountedContact, CountedTopic
 from tests.conftest import logged_contact
 
 pytestmark = pytest.mark.django_db
@@ -22,6 +23,11 @@ def counted(contact):
     """The programmes the contact counts for (None: no case open on its day)."""
     rows = CountedContact.objects.filter(contact=contact)
     return {(row.client_id, row.programme_id) for row in rows}
+
+
+def topics(contact):
+    """The (programme, topic) rows the contact's topics count under."""
+    return set(CountedTopic.objects.filter(contact=contact).values_list("programme", "topic"))
 
 
 def open_case(world, client, programme=None, days_ago=45):
@@ -85,3 +91,21 @@ def test_merged_contacts_count_by_the_survivors_cases(world):
 
     clients.merge_clients(world.counsellor_a, world.client_a, duplicate, "Dieselbe Person")
     assert counted(contact) == {(world.client_a.pk, world.bw_im.pk)}
+
+
+def test_the_topics_of_a_contact_count_as_the_contact_does(world):
+    housing, work = (Term.objects.get(vocabulary="topic", code=c) for c in ("wohnen", "arbeit"))
+    contact = logged_contact(world.counsellor_a, world.client_a, DAYS[2])
+    assert topics(contact) == {(None, housing.pk)}
+
+    contact.topics.add(work)
+    assert topics(contact) == {(None, housing.pk), (None, work.pk)}
+    case = open_case(world, world.client_a)
+    bw_im = world.bw_im.pk
+    assert topics(contact) == {(bw_im, housing.pk), (bw_im, work.pk)}
+    contact.topics.remove(housing)
+    assert topics(contact) == {(bw_im, work.pk)}
+    audited_delete(world.admin, case)
+    assert topics(contact) == {(None, work.pk)}
+    contact.topics.clear()
+    assert topics(contact) == set()

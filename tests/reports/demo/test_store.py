@@ -7,7 +7,7 @@ import pytest
 
 from lotse.cases.models import Case
 from lotse.counselling.models import Contact
-from lotse.reports.models import CountedContact
+from lotse.reports.models import CountedContact, CountedTopic
 
 pytestmark = pytest.mark.django_db
 FIELDS = ("office_id", "date", "client_id", "kind_id", "channel_id", "participants")
@@ -33,3 +33,15 @@ def test_the_store_holds_each_contact_once_per_programme_it_counts_for(demo):
     assert sorted(stored, key=str) == sorted(expected, key=str)
     in_a_case = sum(1 for row in expected if row[1] is not None)
     assert 0 < in_a_case < len(expected)  # the demo has both kinds
+
+    topics_of = defaultdict(list)
+    for contact, topic in Contact.topics.through.objects.values_list("contact_id", "term_id"):
+        topics_of[contact].append(topic)
+    expected_topics = [
+        (row[0], row[1], row[2], row[3], topic) for row in expected for topic in topics_of[row[0]]
+    ]
+    stored_topics = CountedTopic.objects.values_list(
+        "contact_id", "programme_id", "office_id", "date", "topic_id"
+    )
+    assert len(expected_topics) > len(expected)  # contacts with several topics
+    assert sorted(stored_topics, key=str) == sorted(expected_topics, key=str)
