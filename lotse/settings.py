@@ -171,9 +171,14 @@ FORM_RENDERER = "lotse.core.forms.FormRenderer"
 
 
 def database(url: str) -> dj_database_url.DBConfig:
-    return dj_database_url.parse(
+    config = dj_database_url.parse(
         url, conn_max_age=int(env("LOTSE_CONN_MAX_AGE", "60")), conn_health_checks=True
     )
+    if config["ENGINE"] == "django.db.backends.postgresql":
+        # PostgreSQL compiles a query it estimates as costly before running it; for the
+        # statewide report that took longer (0.9 s) than it saved.
+        config.setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    return config
 
 
 # SQLite file by default; PostgreSQL (production) through DATABASE_URL.

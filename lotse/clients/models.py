@@ -309,6 +309,11 @@ class ResidenceStatus(Period):
     class Meta(Period.Meta):
         verbose_name = _("residence status")
         verbose_name_plural = _("residence status history")
+        # The status on a day is the latest begun by then (the reports ask it of each
+        # person counselled): found at the start of the client's part of this index.
+        indexes = [
+            models.Index(fields=["client", "-valid_from", "-id"], name="residence_latest_idx")
+        ]
 
     def __str__(self) -> str:
         return str(self.status)
