@@ -302,7 +302,12 @@ class Period(PersonalRecord, models.Model):
 
 
 class ResidenceStatus(Period):
-    client = models.ForeignKey(Client, models.CASCADE, related_name="residence_statuses")
+    client = models.ForeignKey(
+        Client,
+        models.CASCADE,
+        related_name="residence_statuses",
+        db_index=False,  # residence_latest_idx begins with it
+    )
     status = term_field(V.RESIDENCE_STATUS, _("residence status"))
     note = models.CharField(_("note"), max_length=300, blank=True)
 

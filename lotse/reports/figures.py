@@ -44,7 +44,7 @@ from lotse.core.models import Term
 from lotse.counselling.models import AgeBand, Contact
 from lotse.network.models import Referral
 from lotse.organisations.models import Office, Programme
-from lotse.reports.models import CountedContact, CountedTopic
+from lotse.reports.models import CountedContact, CountedRow, CountedTopic
 from lotse.reports.report import Section, Value
 from lotse.structural.models import Activity
 
@@ -107,10 +107,10 @@ class Basis:
         """The topics of those contacts, once per contact and topic."""
         return self._counted(CountedTopic)
 
-    def _counted(self, stored: type[CountedContact | CountedTopic]) -> QuerySet[Any]:
+    def _counted(self, stored: type[CountedRow]) -> QuerySet[Any]:
         """The period's rows of the store that count: of the programme, or of no case, at
         one of the offices (which all run the programme)."""
-        return stored.objects.filter(
+        return stored._default_manager.filter(
             Q(programme=self.programme) | Q(programme__isnull=True),
             office__in=self.office_ids,
             date__range=(self.start, self.end),

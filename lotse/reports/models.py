@@ -105,11 +105,10 @@ class ReportRun(models.Model):
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
 
 
-class CountedContact(models.Model):
-    """A contact as the programme reports count it (`lotse/reports/store.py`): one row
-    per programme of a case the client had open on the contact's day, or one row without
-    a programme when no case was open. What the figures count by is repeated here, so a
-    report reads this one narrow table instead of joining contacts to cases."""
+class CountedRow(models.Model):
+    """What every row of the reporting store (`lotse/reports/store.py`) holds: the
+    contact, the programme it counts for (none: no case was open on its day), its office
+    and day."""
 
     contact = models.ForeignKey(
         "counselling.Contact",
@@ -136,6 +135,17 @@ class CountedContact(models.Model):
         db_index=False,
     )
     date = models.DateField()
+
+    class Meta:
+        abstract = True
+
+
+class CountedContact(CountedRow):
+    """A contact as the programme reports count it: one row per programme of a case the
+    client had open on the contact's day, or one row without a programme when no case was
+    open. What the figures count by is repeated here, so a report reads this one narrow
+    table instead of joining contacts to cases."""
+
     client = models.ForeignKey(
         "clients.Client",
         models.DO_NOTHING,
@@ -166,35 +176,11 @@ class CountedContact(models.Model):
         return f"{self.contact_id} {self.programme_id}"
 
 
-class CountedTopic(models.Model):
+class CountedTopic(CountedRow):
     """A topic of a counted contact: each row of `CountedContact` once per topic of its
     contact, so that the topic figure reads this table instead of joining a year of
-    contacts to every topic ever recorded (`lotse/reports/store.py`)."""
+    contacts to every topic ever recorded."""
 
-    contact = models.ForeignKey(
-        "counselling.Contact",
-        models.CASCADE,
-        related_name="+",
-        verbose_name=_("contact"),
-        db_index=False,  # the unique constraint's index begins with it
-    )
-    # Copies, as in CountedContact: no constraints and no indexes beyond Meta.indexes.
-    programme = models.ForeignKey(
-        Programme,
-        models.DO_NOTHING,
-        null=True,
-        related_name="+",
-        db_constraint=False,
-        db_index=False,
-    )
-    office = models.ForeignKey(
-        "organisations.Office",
-        models.DO_NOTHING,
-        related_name="+",
-        db_constraint=False,
-        db_index=False,
-    )
-    date = models.DateField()
     topic = models.ForeignKey(
         "core.Term", models.DO_NOTHING, related_name="+", db_constraint=False, db_index=False
     )

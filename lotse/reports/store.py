@@ -24,15 +24,13 @@ from django.db.models import QuerySet
 
 from lotse.cases.models import Case
 from lotse.counselling.models import Contact
-from lotse.reports.models import CountedContact, CountedTopic
+from lotse.reports.models import CountedContact, CountedRow, CountedTopic
 
 
 def refresh(contacts: QuerySet[Contact]) -> int:
     """Rewrite the rows of `contacts`, and of their topics, from the contacts and their
     clients' cases; returns how many contact rows were written."""
-    using = router.db_for_write(CountedContact)
-    CountedContact.objects.using(using).filter(contact__in=contacts.values("pk")).delete()
-    with _rewriting_topics(contacts) as (cursor, where, params):
+    with _rewriting(contacts, CountedContact, CountedTopic) as (cursor, where, params):
         cursor.execute(fill_sql(Contact, Case, CountedContact, where), params)
         written = int(cursor.rowcount)
         cursor.execute(fill_topics_sql(Contact, CountedContact, CountedTopic, where), params)
@@ -41,16 +39,19 @@ def refresh(contacts: QuerySet[Contact]) -> int:
 
 def refresh_topics(contacts: QuerySet[Contact]) -> None:
     """Rewrite the topic rows of `contacts` from their rows and their topics."""
-    with _rewriting_topics(contacts) as (cursor, where, params):
+    with _rewriting(contacts, CountedTopic) as (cursor, where, params):
         cursor.execute(fill_topics_sql(Contact, CountedContact, CountedTopic, where), params)
 
 
 @contextmanager
-def _rewriting_topics(contacts: QuerySet[Contact]) -> Iterator[tuple[Any, str, Any]]:
-    """Delete the topic rows of `contacts`; yield a cursor and the condition over the
-    contact table (`c`) with its parameters that picks them."""
-    using = router.db_for_write(CountedTopic)
-    CountedTopic.objects.using(using).filter(contact__in=contacts.values("pk")).delete()
+def _rewriting(
+    contacts: QuerySet[Contact], *stored: type[CountedRow]
+) -> Iterator[tuple[Any, str, Any]]:
+    """Delete the rows of `contacts` in the `stored` tables; yield a cursor and the
+    condition over the contact table (`c`), with its parameters, that picks them."""
+    using = router.db_for_write(CountedContact)
+    for model in stored:
+        model._default_manager.using(using).filter(contact__in=contacts.values("pk")).delete()
     chosen, params = contacts.using(using).values("pk").order_by().query.sql_with_params()
     with connections[using].cursor() as cursor:
         yield cursor, f"c.id IN ({chosen})", params
