@@ -245,8 +245,9 @@ def merge_clients(actor: Actor, survivor: Client, duplicate: Client, reason: str
         survivor.nationalities = list(
             dict.fromkeys([*survivor.nationalities, *duplicate.nationalities])
         )
-        # The moved contacts now count by the survivor's cases.
+        # The moved contacts and referrals now count by the survivor's cases.
         store.refresh(survivor.contacts.all())
+        store.refresh_referrals(survivor.referrals.all())
         duplicate.merged_into = survivor
         Client.objects.filter(pk=duplicate.pk).update(merged_into=survivor)
         ClientNameKey.objects.filter(client=duplicate).delete()

@@ -10,10 +10,13 @@ class ReportsConfig(AppConfig):
 
         from lotse.cases.models import Case
         from lotse.counselling.models import Contact
+        from lotse.network.models import Referral
         from lotse.reports import store
 
-        # The reporting store follows every contact, topic and case written (store.py).
+        # The reporting store follows every contact, topic, referral and case written
+        # (store.py).
         post_save.connect(store.contact_saved, sender=Contact, dispatch_uid="store-contact")
+        post_save.connect(store.referral_saved, sender=Referral, dispatch_uid="store-referral")
         post_save.connect(store.case_changed, sender=Case, dispatch_uid="store-case-saved")
         post_delete.connect(store.case_changed, sender=Case, dispatch_uid="store-case-deleted")
         m2m_changed.connect(

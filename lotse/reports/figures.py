@@ -31,7 +31,7 @@ from decimal import Decimal
 from functools import cached_property
 from typing import Any, cast
 
-from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Min, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
@@ -42,9 +42,8 @@ from lotse.core.lib import suppression
 from lotse.core.lib.suppression import TOTAL
 from lotse.core.models import Term
 from lotse.counselling.models import AgeBand, Contact
-from lotse.network.models import Referral
 from lotse.organisations.models import Office, Programme
-from lotse.reports.models import CountedContact, CountedRow, CountedTopic
+from lotse.reports.models import CountedContact, CountedReferral, CountedTopic, Stored
 from lotse.reports.report import Section, Value
 from lotse.structural.models import Activity
 
@@ -78,24 +77,6 @@ class Basis:
     def active_cases(self) -> CaseQuerySet:
         return self.cases.open_during(self.start, self.end)
 
-    def counted(
-        self, rows: QuerySet[Any], day: str, client: str = "client", office: str = "office"
-    ) -> tuple[QuerySet[Any], QuerySet[Any]]:
-        """`rows` that count for the programme (module doc), in two disjoint parts: those
-        with a case of the programme open on their `day`, and those with no case open
-        and an office that runs the programme.
-
-        Asked as one condition ("a case of the programme or no case"), the database checks
-        the cases row by row; each part on its own is one join over the cases, and counts
-        over the two parts add up."""
-        during = Q(opened_on__lte=OuterRef(day)) & (
-            Q(closed_on__isnull=True) | Q(closed_on__gte=OuterRef(day))
-        )
-        any_case = Case.objects.filter(during, client=OuterRef(client))
-        in_a_case = rows.filter(Exists(any_case.filter(programme=self.programme)))
-        outside = rows.filter(~Exists(any_case), **{f"{office}__in": self.office_ids})
-        return in_a_case.order_by(), outside.order_by()
-
     @property
     def contacts(self) -> QuerySet[CountedContact]:
         """The period's contacts that count for the programme, once each, from the
@@ -107,7 +88,7 @@ class Basis:
         """The topics of those contacts, once per contact and topic."""
         return self._counted(CountedTopic)
 
-    def _counted(self, stored: type[CountedRow]) -> QuerySet[Any]:
+    def _counted(self, stored: type[Stored]) -> QuerySet[Any]:
         """The period's rows of the store that count: of the programme, or of no case, at
         one of the offices (which all run the programme)."""
         return stored._default_manager.filter(
@@ -121,16 +102,9 @@ class Basis:
         return Client.objects.filter(pk__in=self.contacts.values("client")).order_by()
 
     @property
-    def referrals(self) -> QuerySet[Referral]:
-        period = Referral.objects.filter(
-            client__office__in=self.office_ids, made_on__range=(self.start, self.end)
-        )
-        in_the_programme = period.filter(case__programme=self.programme).order_by()
-        outside_a_case = self.counted(
-            period.filter(case__isnull=True), "made_on", office="client__office"
-        )
-        parts = (in_the_programme, *outside_a_case)
-        return Referral.objects.filter(pk__in=_union(parts, "pk"))
+    def referrals(self) -> QuerySet[CountedReferral]:
+        """The period's referrals that count for the programme, once each."""
+        return self._counted(CountedReferral)
 
     @cached_property
     def person_groups(self) -> list[dict[str, Any]]:
@@ -148,12 +122,6 @@ class Basis:
     def single(self, value: int) -> int | None:
         """A count published on its own: withheld below the threshold (zero is shown)."""
         return None if 0 < value < self.threshold else value
-
-
-def _union(parts: Iterable[QuerySet[Any]], field: str) -> QuerySet[Any]:
-    """The values of `field` over disjoint querysets, as one subquery."""
-    first, *rest = (part.values(field) for part in parts)
-    return first.union(*rest, all=True)
 
 
 # --- building sections -----------------------------------------------------------------
@@ -498,7 +466,8 @@ def goals(basis: Basis) -> Section:
 def referrals(basis: Basis) -> Section:
     counts: Counter[tuple[str, str]] = Counter()
     types: set[int] = set()
-    for type_id, feedback_on in basis.referrals.values_list("service__service_type", "feedback_on"):
+    rows = basis.referrals.values_list("service__service_type", "referral__feedback_on")
+    for type_id, feedback_on in rows:
         types.add(type_id)
         counts[(str(type_id), "no" if feedback_on is None else "yes")] += 1
     section, result = table_section(

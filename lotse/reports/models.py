@@ -105,19 +105,12 @@ class ReportRun(models.Model):
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
 
 
-class CountedRow(models.Model):
-    """What every row of the reporting store (`lotse/reports/store.py`) holds: the
-    contact, the programme it counts for (none: no case was open on its day), its office
-    and day."""
+class Stored(models.Model):
+    """What every row of the reporting store (`lotse/reports/store.py`) holds besides the
+    record it stands for: the programme it counts for (none: no case was open on its
+    day), its office and day."""
 
-    contact = models.ForeignKey(
-        "counselling.Contact",
-        models.CASCADE,
-        related_name="+",
-        verbose_name=_("contact"),
-        db_index=False,  # the unique constraint's index begins with it
-    )
-    # Copies of the contact's fields and of the cases' programmes: no constraints of
+    # Copies of the records' fields and of the cases' programmes: no constraints of
     # their own and no indexes beyond the report's (Meta.indexes).
     programme = models.ForeignKey(
         Programme,
@@ -135,6 +128,21 @@ class CountedRow(models.Model):
         db_index=False,
     )
     date = models.DateField()
+
+    class Meta:
+        abstract = True
+
+
+class CountedRow(Stored):
+    """A row of the store that stands for a contact."""
+
+    contact = models.ForeignKey(
+        "counselling.Contact",
+        models.CASCADE,
+        related_name="+",
+        verbose_name=_("contact"),
+        db_index=False,  # the unique constraint's index begins with it
+    )
 
     class Meta:
         abstract = True
@@ -197,3 +205,38 @@ class CountedTopic(CountedRow):
 
     def __str__(self) -> str:
         return f"{self.contact_id} {self.programme_id} {self.topic_id}"
+
+
+class CountedReferral(Stored):
+    """A referral as the programme reports count it: one row for the programme of its
+    case; made outside a case, one row per programme of a case the client had open on
+    the day it was made, or one row without a programme when none was. The office is the
+    client's."""
+
+    referral = models.ForeignKey(
+        "network.Referral",
+        models.CASCADE,
+        related_name="+",
+        verbose_name=_("referral"),
+        db_index=False,  # the unique constraint's index begins with it
+    )
+    service = models.ForeignKey(
+        "network.Service",
+        models.DO_NOTHING,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+
+    class Meta:
+        verbose_name = _("counted referral")
+        verbose_name_plural = _("counted referrals")
+        indexes = [models.Index(fields=["date", "office"], name="counted_ref_date_office_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["referral", "programme"], name="counted_referral_programme_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.referral_id} {self.programme_id}"

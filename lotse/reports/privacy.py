@@ -2,7 +2,7 @@
 (lotse/clients/privacy.py)."""
 
 from lotse.clients.privacy import Record, Treatment
-from lotse.reports.models import CountedContact, CountedTopic
+from lotse.reports.models import CountedContact, CountedReferral, CountedTopic
 
 RECORDS = [
     Record(
@@ -16,5 +16,11 @@ RECORDS = [
         "contact__client",
         Treatment.KEEP,
         "the topics of each contact as the reports count them: programme, office and day",
+    ),
+    Record(
+        CountedReferral,
+        "referral__client",
+        Treatment.KEEP,
+        "each referral as the reports count it: programme, office, day and service",
     ),
 ]

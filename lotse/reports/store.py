@@ -1,4 +1,4 @@
-"""The reporting store: every contact as the programme reports count it.
+"""The reporting store: every contact and referral as the programme reports count them.
 
 A contact counts for a programme when the client had a case of the programme open on the
 contact's day; with no case open that day it counts for every programme its office runs
@@ -6,10 +6,13 @@ contact's day; with no case open that day it counts for every programme its offi
 to the cases twice. `reports.CountedContact` keeps the answer instead: one row per
 programme of a case open on the contact's day, or one row without a programme when none
 was, with the fields the figures count by; `reports.CountedTopic` repeats those rows once
-per topic of the contact, for the topic figure.
+per topic of the contact, for the topic figure. `reports.CountedReferral` does the same
+for referrals: a referral made in a case counts for the case's programme, one made outside
+a case follows the contacts' rule on the day it was made.
 
-The rows of a contact follow from the contact, its topics and its client's cases, so they
-are rewritten whenever one of those is saved or deleted (signals, `apps.py`); `refresh` is
+The rows of a contact follow from the contact, its topics and its client's cases, those of
+a referral from the referral and its client's cases, so they are rewritten whenever one of
+those is saved or deleted (signals, `apps.py`); `refresh` and `refresh_referrals` are
 called directly by the writes that bypass `save()` (merging records, bulk loading).
 """
 
@@ -23,8 +26,10 @@ from django.db import connections, router
 from django.db.models import QuerySet
 
 from lotse.cases.models import Case
+from lotse.clients.models import Client
 from lotse.counselling.models import Contact
-from lotse.reports.models import CountedContact, CountedRow, CountedTopic
+from lotse.network.models import Referral
+from lotse.reports.models import CountedContact, CountedReferral, CountedTopic, Stored
 
 
 def refresh(contacts: QuerySet[Contact]) -> int:
@@ -43,18 +48,32 @@ def refresh_topics(contacts: QuerySet[Contact]) -> None:
         cursor.execute(fill_topics_sql(Contact, CountedContact, CountedTopic, where), params)
 
 
+def refresh_referrals(referrals: QuerySet[Referral]) -> int:
+    """Rewrite the rows of `referrals` from them and their clients' cases; returns how
+    many rows were written."""
+    with _rewriting(referrals, CountedReferral, alias="r", key="referral") as (
+        cursor,
+        where,
+        params,
+    ):
+        cursor.execute(fill_referrals_sql(Referral, Client, Case, CountedReferral, where), params)
+        return int(cursor.rowcount)
+
+
 @contextmanager
 def _rewriting(
-    contacts: QuerySet[Contact], *stored: type[CountedRow]
+    records: QuerySet[Any], *stored: type[Stored], alias: str = "c", key: str = "contact"
 ) -> Iterator[tuple[Any, str, Any]]:
-    """Delete the rows of `contacts` in the `stored` tables; yield a cursor and the
-    condition over the contact table (`c`), with its parameters, that picks them."""
+    """Delete the rows of `records` (contacts, or referrals with `key`) in the `stored`
+    tables; yield a cursor and the condition over the records' table as `alias`, with its
+    parameters, that picks them."""
     using = router.db_for_write(CountedContact)
     for model in stored:
-        model._default_manager.using(using).filter(contact__in=contacts.values("pk")).delete()
-    chosen, params = contacts.using(using).values("pk").order_by().query.sql_with_params()
+        rows = model._default_manager.using(using)
+        rows.filter(**{f"{key}__in": records.values("pk")}).delete()
+    chosen, params = records.using(using).values("pk").order_by().query.sql_with_params()
     with connections[using].cursor() as cursor:
-        yield cursor, f"c.id IN ({chosen})", params
+        yield cursor, f"{alias}.id IN ({chosen})", params
 
 
 def _columns(model: Any, *names: str) -> str:
@@ -97,6 +116,25 @@ def fill_topics_sql(contact: Any, store: Any, topics: Any, where: str) -> str:
     """  # noqa: S608
 
 
+def fill_referrals_sql(referral: Any, client: Any, case: Any, store: Any, where: str) -> str:
+    """The INSERT that writes the store's rows for the referrals matching `where` (over
+    the referral table as `r`), in date order: the programme of the referral's own case,
+    or, made outside a case, of each case open that day, or none."""
+    columns = _columns(store, "referral", "programme", "office", "date", "service")
+    return f"""
+        INSERT INTO {store._meta.db_table} ({columns})
+        SELECT DISTINCT r.id, COALESCE(own.programme_id, k.programme_id), cl.office_id,
+               r.made_on, r.service_id
+        FROM {referral._meta.db_table} r
+        JOIN {client._meta.db_table} cl ON cl.id = r.client_id
+        LEFT JOIN {case._meta.db_table} own ON own.id = r.case_id
+        LEFT JOIN {case._meta.db_table} k ON r.case_id IS NULL AND k.client_id = r.client_id
+             AND k.opened_on <= r.made_on AND (k.closed_on IS NULL OR k.closed_on >= r.made_on)
+        WHERE {where}
+        ORDER BY r.made_on
+    """  # noqa: S608
+
+
 def contact_saved(sender: Any, instance: Contact, **kwargs: Any) -> None:
     refresh(Contact.objects.filter(pk=instance.pk))
 
@@ -107,6 +145,12 @@ def topics_changed(sender: Any, instance: Any, action: str, **kwargs: Any) -> No
         refresh_topics(Contact.objects.filter(pk=instance.pk))
 
 
+def referral_saved(sender: Any, instance: Referral, **kwargs: Any) -> None:
+    refresh_referrals(Referral.objects.filter(pk=instance.pk))
+
+
 def case_changed(sender: Any, instance: Case, **kwargs: Any) -> None:
-    """A case's dates or programme decide how every contact of its client counts."""
+    """A case's dates or programme decide how every contact and referral of its client
+    counts."""
     refresh(Contact.objects.filter(client_id=instance.client_id))
+    refresh_referrals(Referral.objects.filter(client_id=instance.client_id))

@@ -1,4 +1,5 @@
-"""The reporting store follows every write to contacts and cases (lotse/reports/store.py)."""
+"""The reporting store follows every write to contacts, referrals and cases
+(lotse/reports/store.py)."""
 
 import datetime as dt
 
@@ -10,8 +11,10 @@ from lotse.clients import services as clients
 from lotse.clients.models import Client
 from lotse.core.models import Term
 from lotse.core.services import audited_delete
+from lotse.network import services as network
+from lotse.network.models import Referral
 from lotse.organisations.models import Programme
-from lotse.reports.models import CountedContact, CountedTopic
+from lotse.reports.models import CountedContact, CountedReferral, CountedTopic
 from tests.conftest import logged_contact
 
 pytestmark = pytest.mark.django_db
@@ -28,6 +31,28 @@ def counted(contact):
 def topics(contact):
     """The (programme, topic) rows the contact's topics count under."""
     return set(CountedTopic.objects.filter(contact=contact).values_list("programme", "topic"))
+
+
+def referred(referral):
+    """The (programme, office, day, service) rows the referral counts under."""
+    rows = CountedReferral.objects.filter(referral=referral)
+    return set(rows.values_list("programme", "office", "date", "service"))
+
+
+def recommend(world, client, day, case=None):
+    return network.make_referral(
+        world.counsellor_a,
+        Referral(
+            client=client,
+            service=world.service_a,
+            case=case,
+            kind=Referral.Kind.RECOMMENDATION,
+            purpose="Schuldenregulierung",
+            made_on=day,
+            status=Referral.Status.MADE,
+            counsellor=world.counsellor_a,
+        ),
+    )
 
 
 def open_case(world, client, programme=None, days_ago=45):
@@ -109,3 +134,35 @@ def test_the_topics_of_a_contact_count_as_the_contact_does(world):
     assert topics(contact) == {(None, work.pk)}
     contact.topics.clear()
     assert topics(contact) == set()
+
+
+def test_a_referral_counts_by_its_case_or_by_the_cases_open_on_its_day(world):
+    office, service, bw_im = world.office_a.pk, world.service_a.pk, world.bw_im.pk
+    outside = recommend(world, world.client_a, DAYS[2])
+    assert referred(outside) == {(None, office, DAYS[2], service)}
+
+    case = open_case(world, world.client_a)  # back-dated: 45 days ago
+    assert referred(outside) == {(bw_im, office, DAYS[2], service)}
+    in_the_case = recommend(world, world.client_a, DAYS[0], case=case)  # before it opened
+    assert referred(in_the_case) == {(bw_im, office, DAYS[0], service)}
+
+    outside.made_on = DAYS[0]
+    network.update_referral(world.counsellor_a, outside)
+    assert referred(outside) == {(None, office, DAYS[0], service)}
+    reason = case.programme.closure_reasons.first()
+    cases.close_case(world.counsellor_a, case, reason=reason, summary="Ziel erreicht", on=DAYS[1])
+    outside.made_on = DAYS[2]
+    network.update_referral(world.counsellor_a, outside)
+    assert referred(outside) == {(None, office, DAYS[2], service)}  # after it closed
+    assert referred(in_the_case) == {(bw_im, office, DAYS[0], service)}
+
+
+def test_merged_referrals_count_by_the_survivors_cases(world):
+    duplicate = clients.save_client(
+        world.counsellor_a,
+        Client(office=world.office_a, given_names="Mohamed", family_name="Alhassan"),
+    )
+    referral = recommend(world, duplicate, DAYS[2])
+    open_case(world, world.client_a)
+    clients.merge_clients(world.counsellor_a, world.client_a, duplicate, "Dieselbe Person")
+    assert referred(referral) == {(world.bw_im.pk, world.office_a.pk, DAYS[2], world.service_a.pk)}

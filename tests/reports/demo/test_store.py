@@ -1,5 +1,5 @@
-"""The reporting store after the demo was loaded through the services: every contact,
-counted again in Python from the contacts and the cases (lotse/reports/store.py)."""
+"""The reporting store after the demo was loaded through the services: every contact and
+referral, counted again in Python from them and the cases (lotse/reports/store.py)."""
 
 from collections import defaultdict
 
@@ -7,27 +7,38 @@ import pytest
 
 from lotse.cases.models import Case
 from lotse.counselling.models import Contact
-from lotse.reports.models import CountedContact, CountedTopic
+from lotse.network.models import Referral
+from lotse.reports.models import CountedContact, CountedReferral, CountedTopic
 
 pytestmark = pytest.mark.django_db
 FIELDS = ("office_id", "date", "client_id", "kind_id", "channel_id", "participants")
 
 
-def test_the_store_holds_each_contact_once_per_programme_it_counts_for(demo):
+def open_on():
+    """For a client and a day: the programmes of the client's cases open that day, or
+    {None}."""
     spans = defaultdict(list)
     for client, programme, opened, closed in Case.objects.values_list(
         "client_id", "programme_id", "opened_on", "closed_on"
     ):
         spans[client].append((programme, opened, closed))
-    expected = []
-    for pk, *fields in Contact.objects.values_list("pk", *FIELDS):
-        day, client = fields[1], fields[2]
-        programmes: set[int | None] = {
+
+    def programmes(client: int, day) -> set[int | None]:
+        return {
             programme
             for programme, opened, closed in spans[client]
             if opened <= day and (closed is None or day <= closed)
-        }
-        expected += [(pk, programme, *fields) for programme in programmes or {None}]
+        } or {None}
+
+    return programmes
+
+
+def test_the_store_holds_each_contact_once_per_programme_it_counts_for(demo):
+    programmes = open_on()
+    expected = []
+    for pk, *fields in Contact.objects.values_list("pk", *FIELDS):
+        day, client = fields[1], fields[2]
+        expected += [(pk, programme, *fields) for programme in programmes(client, day)]
     stored = list(CountedContact.objects.values_list("contact_id", "programme_id", *FIELDS))
 
     assert sorted(stored, key=str) == sorted(expected, key=str)
@@ -45,3 +56,19 @@ def test_the_store_holds_each_contact_once_per_programme_it_counts_for(demo):
     )
     assert len(expected_topics) > len(expected)  # contacts with several topics
     assert sorted(stored_topics, key=str) == sorted(expected_topics, key=str)
+
+
+def test_the_store_holds_each_referral_by_its_case_or_the_cases_open_that_day(demo):
+    programmes = open_on()
+    expected = []
+    for pk, client, office, day, service, case_programme in Referral.objects.values_list(
+        "pk", "client_id", "client__office_id", "made_on", "service_id", "case__programme_id"
+    ):
+        counts_for = {case_programme} if case_programme else programmes(client, day)
+        expected += [(pk, programme, office, day, service) for programme in counts_for]
+    stored = CountedReferral.objects.values_list(
+        "referral_id", "programme_id", "office_id", "date", "service_id"
+    )
+    assert sorted(stored, key=str) == sorted(expected, key=str)
+    outside = Referral.objects.filter(case__isnull=True)
+    assert 0 < outside.count() < len(expected)  # the demo has both kinds
