@@ -25,13 +25,17 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import cached_property
 from typing import Any, cast
 
-from django.db.models import Count, Min, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db import models
+from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.fields.json import KT
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import Exact, LessThan, LessThanOrEqual
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
@@ -115,9 +119,10 @@ class Basis:
             .order_by("-valid_from", "-pk")
             .values("status")[:1]
         )
-        fields = ("birth_year", "birth_month", "sex", "nationalities", "status")
-        groups = self.persons.annotate(status=Subquery(latest)).values(*fields)
-        return list(groups.annotate(n=Count("pk")))
+        groups = self.persons.annotate(
+            band=_age_band(self.end), nationality=KT("nationalities__0"), status=Subquery(latest)
+        ).values("band", "sex", "nationality", "status")
+        return [dict(group) for group in groups.annotate(n=Count("pk"))]
 
     def single(self, value: int) -> int | None:
         """A count published on its own: withheld below the threshold (zero is shown)."""
@@ -213,7 +218,7 @@ def _contacts_by(
     basis: Basis, code: str, title: str, counted: QuerySet[Any], field: str, vocabulary: str
 ) -> Section:
     """`counted` (contacts or topic mentions) by the term in `field`."""
-    by_value = counted.values_list(field).annotate(n=Count("pk")).order_by()
+    by_value = counted.values_list(field).annotate(n=Count("*")).order_by()
     counts = Counter({(str(pk), "n"): n for pk, n in by_value if pk is not None})
     rows = _terms(vocabulary, used=(int(k) for k, _c in counts))
     return table_section(basis, code, title, _("Kind"), rows, [("n", _("Contacts"))], counts)[0]
@@ -244,23 +249,24 @@ def contacts_by_topic(basis: Basis) -> Section:
     return replace(section, note=note)
 
 
-def _age_band(client: Mapping[str, Any], day: dt.date) -> str:
-    if client["birth_year"] is None:
-        return AgeBand.UNKNOWN
-    # By year and month only: the day of birth goes when a record is anonymised, and the
-    # report must stay the same (a birthday counts from the first of its month).
-    birthday = (client["birth_month"] or 7, 1)
-    age = day.year - client["birth_year"] - ((day.month, day.day) < birthday)
+def _age_band(day: dt.date) -> models.Case:
+    """A client's age band on `day`, by year and month of birth only: the day of birth goes
+    when a record is anonymised, and the report must stay the same (a birthday counts from
+    the first of its month, an unknown month from July)."""
+    month = Coalesce("birth_month", 7)
+    bands = [models.When(birth_year__isnull=True, then=models.Value(AgeBand.UNKNOWN.value))]
     for band, lowest in (("65+", 65), ("45-64", 45), ("27-44", 27), ("18-26", 18)):
-        if age >= lowest:
-            return band
-    return "0-17"
+        year = day.year - lowest  # born then, the client turns `lowest` that year
+        born = F("birth_year")
+        reached = LessThan(born, year) | (Exact(born, year) & LessThanOrEqual(month, day.month))
+        bands.append(models.When(reached, then=models.Value(band)))
+    return models.Case(*bands, default=models.Value("0-17"))
 
 
 def age_and_sex(basis: Basis) -> Section:
     counts: Counter[tuple[str, str]] = Counter()
     for group in basis.person_groups:
-        counts[(_age_band(group, basis.end), group["sex"] or Sex.UNKNOWN)] += group["n"]
+        counts[(group["band"], group["sex"] or Sex.UNKNOWN)] += group["n"]
     return table_section(
         basis,
         "age_and_sex",
@@ -276,8 +282,7 @@ def age_and_sex(basis: Basis) -> Section:
 def nationality(basis: Basis) -> Section:
     firsts: Counter[str] = Counter()
     for group in basis.person_groups:
-        nationalities = group["nationalities"]
-        firsts[nationalities[0] if nationalities else UNKNOWN] += group["n"]
+        firsts[group["nationality"] or UNKNOWN] += group["n"]
     known = sorted(
         ((code, n) for code, n in firsts.items() if code != UNKNOWN), key=lambda c: (-c[1], c[0])
     )
@@ -466,10 +471,13 @@ def goals(basis: Basis) -> Section:
 def referrals(basis: Basis) -> Section:
     counts: Counter[tuple[str, str]] = Counter()
     types: set[int] = set()
-    rows = basis.referrals.values_list("service__service_type", "referral__feedback_on")
-    for type_id, feedback_on in rows:
+    rows = basis.referrals.values_list("service__service_type").annotate(
+        n=Count("*"), answered=Count("feedback_on")
+    )
+    for type_id, n, answered in rows.order_by():
         types.add(type_id)
-        counts[(str(type_id), "no" if feedback_on is None else "yes")] += 1
+        counts[(str(type_id), "yes")] += answered
+        counts[(str(type_id), "no")] += n - answered
     section, result = table_section(
         basis,
         "referrals",

@@ -120,11 +120,11 @@ def fill_referrals_sql(referral: Any, client: Any, case: Any, store: Any, where:
     """The INSERT that writes the store's rows for the referrals matching `where` (over
     the referral table as `r`), in date order: the programme of the referral's own case,
     or, made outside a case, of each case open that day, or none."""
-    columns = _columns(store, "referral", "programme", "office", "date", "service")
+    columns = _columns(store, "referral", "programme", "office", "date", "service", "feedback_on")
     return f"""
         INSERT INTO {store._meta.db_table} ({columns})
         SELECT DISTINCT r.id, COALESCE(own.programme_id, k.programme_id), cl.office_id,
-               r.made_on, r.service_id
+               r.made_on, r.service_id, r.feedback_on
         FROM {referral._meta.db_table} r
         JOIN {client._meta.db_table} cl ON cl.id = r.client_id
         LEFT JOIN {case._meta.db_table} own ON own.id = r.case_id

@@ -3,10 +3,13 @@ that a template is data."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import TestCase
 
+from lotse.clients.models import Client
 from lotse.core.models import AuditEvent
 from lotse.reports import figures, queries, services
 from lotse.reports.models import ReportRun, ReportTemplate
@@ -192,3 +195,25 @@ def test_a_report_that_cannot_be_built_says_so(world, client_for, monkeypatch):
     page = browser.get(response.url).content.decode()
     assert "Der Bericht konnte nicht erstellt werden" in page
     assert browser.get(f"/reports/runs/{run.pk}.csv").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("born", "band"),
+    [
+        ((1961, 6), "65+"),  # 65 on the first of June
+        ((1961, 7), "45-64"),  # 65 only on the first of July
+        ((1961, None), "45-64"),  # an unknown month counts as July
+        ((1960, None), "65+"),
+        ((2008, 5), "18-26"),
+        ((2008, 12), "0-17"),
+        ((1999, 6), "27-44"),
+        ((None, None), "unknown"),
+    ],
+)
+def test_the_age_band_is_worked_out_from_year_and_month_at_the_end_of_the_period(world, born, band):
+    year, month = born
+    world.client_a.birth_year, world.client_a.birth_month = year, month
+    world.client_a.save()
+    day = dt.date(2026, 6, 30)
+    bands = Client.objects.filter(pk=world.client_a.pk).annotate(band=figures._age_band(day))
+    assert bands.get().band == band
