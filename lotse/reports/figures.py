@@ -122,7 +122,7 @@ class Basis:
         groups = self.persons.annotate(
             band=_age_band(self.end), nationality=KT("nationalities__0"), status=Subquery(latest)
         ).values("band", "sex", "nationality", "status")
-        return [dict(group) for group in groups.annotate(n=Count("pk"))]
+        return cast(list[dict[str, Any]], list(groups.annotate(n=Count("pk"))))
 
     def single(self, value: int) -> int | None:
         """A count published on its own: withheld below the threshold (zero is shown)."""
@@ -474,7 +474,7 @@ def referrals(basis: Basis) -> Section:
     rows = basis.referrals.values_list("service__service_type").annotate(
         n=Count("*"), answered=Count("feedback_on")
     )
-    for type_id, n, answered in rows.order_by():
+    for type_id, n, answered in rows:
         types.add(type_id)
         counts[(str(type_id), "yes")] += answered
         counts[(str(type_id), "no")] += n - answered

@@ -105,28 +105,21 @@ class ReportRun(models.Model):
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
 
 
+def _copied(to: Any, *, null: bool = False) -> Any:
+    """A reference copied into the reporting store from a record or a case: no constraint
+    and no index of its own (the store's indexes are in each table's Meta.indexes)."""
+    return models.ForeignKey(
+        to, models.DO_NOTHING, null=null, related_name="+", db_constraint=False, db_index=False
+    )
+
+
 class Stored(models.Model):
     """What every row of the reporting store (`lotse/reports/store.py`) holds besides the
     record it stands for: the programme it counts for (none: no case was open on its
     day), its office and day."""
 
-    # Copies of the records' fields and of the cases' programmes: no constraints of
-    # their own and no indexes beyond the report's (Meta.indexes).
-    programme = models.ForeignKey(
-        Programme,
-        models.DO_NOTHING,
-        null=True,
-        related_name="+",
-        db_constraint=False,
-        db_index=False,
-    )
-    office = models.ForeignKey(
-        "organisations.Office",
-        models.DO_NOTHING,
-        related_name="+",
-        db_constraint=False,
-        db_index=False,
-    )
+    programme = _copied(Programme, null=True)
+    office = _copied("organisations.Office")
     date = models.DateField()
 
     class Meta:
@@ -154,20 +147,9 @@ class CountedContact(CountedRow):
     open. What the figures count by is repeated here, so a report reads this one narrow
     table instead of joining contacts to cases."""
 
-    client = models.ForeignKey(
-        "clients.Client",
-        models.DO_NOTHING,
-        null=True,
-        related_name="+",
-        db_constraint=False,
-        db_index=False,
-    )
-    kind = models.ForeignKey(
-        "core.Term", models.DO_NOTHING, related_name="+", db_constraint=False, db_index=False
-    )
-    channel = models.ForeignKey(
-        "core.Term", models.DO_NOTHING, related_name="+", db_constraint=False, db_index=False
-    )
+    client = _copied("clients.Client", null=True)
+    kind = _copied("core.Term")
+    channel = _copied("core.Term")
     participants = models.PositiveSmallIntegerField(null=True)
 
     class Meta:
@@ -196,9 +178,7 @@ class CountedTopic(CountedRow):
     contact, so that the topic figure reads this table instead of joining a year of
     contacts to every topic ever recorded."""
 
-    topic = models.ForeignKey(
-        "core.Term", models.DO_NOTHING, related_name="+", db_constraint=False, db_index=False
-    )
+    topic = _copied("core.Term")
 
     class Meta:
         verbose_name = _("counted topic")
@@ -232,13 +212,7 @@ class CountedReferral(Stored):
         verbose_name=_("referral"),
         db_index=False,  # the unique constraint's index begins with it
     )
-    service = models.ForeignKey(
-        "network.Service",
-        models.DO_NOTHING,
-        related_name="+",
-        db_constraint=False,
-        db_index=False,
-    )
+    service = _copied("network.Service")
     feedback_on = models.DateField(null=True)
 
     class Meta:

@@ -51,24 +51,22 @@ def refresh_topics(contacts: QuerySet[Contact]) -> None:
 def refresh_referrals(referrals: QuerySet[Referral]) -> int:
     """Rewrite the rows of `referrals` from them and their clients' cases; returns how
     many rows were written."""
-    with _rewriting(referrals, CountedReferral, alias="r", key="referral") as (
-        cursor,
-        where,
-        params,
-    ):
+    with _rewriting(referrals, CountedReferral, alias="r") as (cursor, where, params):
         cursor.execute(fill_referrals_sql(Referral, Client, Case, CountedReferral, where), params)
         return int(cursor.rowcount)
 
 
 @contextmanager
 def _rewriting(
-    records: QuerySet[Any], *stored: type[Stored], alias: str = "c", key: str = "contact"
+    records: QuerySet[Any], *stored: type[Stored], alias: str = "c"
 ) -> Iterator[tuple[Any, str, Any]]:
-    """Delete the rows of `records` (contacts, or referrals with `key`) in the `stored`
-    tables; yield a cursor and the condition over the records' table as `alias`, with its
-    parameters, that picks them."""
+    """Delete the rows of `records` (contacts or referrals) in the `stored` tables; yield a
+    cursor and the condition over the records' table as `alias`, with its parameters,
+    that picks them."""
     using = router.db_for_write(CountedContact)
     for model in stored:
+        # The store's reference to the records' table.
+        key = next(f.name for f in model._meta.fields if f.related_model is records.model)
         rows = model._default_manager.using(using)
         rows.filter(**{f"{key}__in": records.values("pk")}).delete()
     chosen, params = records.using(using).values("pk").order_by().query.sql_with_params()

@@ -28,61 +28,39 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.CreateModel(
-            name='CountedReferral',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField()),
-                ('feedback_on', models.DateField(null=True)),
-            ],
-            options={
-                'verbose_name': 'counted referral',
-                'verbose_name_plural': 'counted referrals',
-            },
-        ),
         migrations.RemoveIndex(
             model_name='countedcontact',
             name='counted_date_office_idx',
+        ),
+        migrations.AddIndex(
+            model_name='countedcontact',
+            index=models.Index(fields=['date', 'office', 'programme', 'client', 'kind', 'channel'], name='counted_date_office_idx'),
         ),
         migrations.RemoveIndex(
             model_name='countedtopic',
             name='counted_topic_date_office_idx',
         ),
         migrations.AddIndex(
-            model_name='countedcontact',
-            index=models.Index(fields=['date', 'office', 'programme', 'client', 'kind', 'channel'], name='counted_date_office_idx'),
-        ),
-        migrations.AddIndex(
             model_name='countedtopic',
             index=models.Index(fields=['date', 'office', 'programme', 'topic'], name='counted_topic_date_office_idx'),
         ),
-        migrations.AddField(
-            model_name='countedreferral',
-            name='office',
-            field=models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='organisations.office'),
-        ),
-        migrations.AddField(
-            model_name='countedreferral',
-            name='programme',
-            field=models.ForeignKey(db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='organisations.programme'),
-        ),
-        migrations.AddField(
-            model_name='countedreferral',
-            name='referral',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='network.referral', verbose_name='referral'),
-        ),
-        migrations.AddField(
-            model_name='countedreferral',
-            name='service',
-            field=models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='network.service'),
-        ),
-        migrations.AddIndex(
-            model_name='countedreferral',
-            index=models.Index(fields=['date', 'office', 'programme', 'service', 'feedback_on'], name='counted_ref_date_office_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='countedreferral',
-            constraint=models.UniqueConstraint(fields=('referral', 'programme'), name='counted_referral_programme_unique'),
+        migrations.CreateModel(
+            name='CountedReferral',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('date', models.DateField()),
+                ('feedback_on', models.DateField(null=True)),
+                ('office', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='organisations.office')),
+                ('programme', models.ForeignKey(db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='organisations.programme')),
+                ('referral', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='network.referral', verbose_name='referral')),
+                ('service', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='network.service')),
+            ],
+            options={
+                'verbose_name': 'counted referral',
+                'verbose_name_plural': 'counted referrals',
+                'indexes': [models.Index(fields=['date', 'office', 'programme', 'service', 'feedback_on'], name='counted_ref_date_office_idx')],
+                'constraints': [models.UniqueConstraint(fields=('referral', 'programme'), name='counted_referral_programme_unique')],
+            },
         ),
         migrations.RunPython(fill, migrations.RunPython.noop),
     ]
